@@ -1,0 +1,1 @@
+# The matching engine's results, jobs and evaluation arrive with the matching issue.

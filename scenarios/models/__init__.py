@@ -1,0 +1,26 @@
+from .deals import Agreement, AgreementDocument, ProgressEvidence, ProgressReport, Proposal, ProposalAttachment
+from .followup import Reminder
+from .planning import AnnualPlan, AnnualTarget, DockingMeeting, ReleaseEvent
+from .recognition import BenchmarkCase, BenchmarkPicture, DemonstrationZone, SupportGrant
+from .scenario import Scenario, ScenarioAttachment, TransitionLog
+
+__all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AnnualPlan",
+    "AnnualTarget",
+    "BenchmarkCase",
+    "BenchmarkPicture",
+    "DemonstrationZone",
+    "DockingMeeting",
+    "ProgressEvidence",
+    "ProgressReport",
+    "Proposal",
+    "ProposalAttachment",
+    "Reminder",
+    "ReleaseEvent",
+    "Scenario",
+    "ScenarioAttachment",
+    "SupportGrant",
+    "TransitionLog",
+]

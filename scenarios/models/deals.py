@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common import keys
+from common.attachments import AttachmentBase
+
+from ..choices import MilestoneStatus, ProposalKind, ProposalStatus
+
+
+class Proposal(models.Model):
+    """对接意向/揭榜方案. Confidential: only its supplier, the provider, the region's city staff and the
+    link office may ever see it (DOMAIN.md §7)."""
+
+    key = models.CharField(_("外部标识"), max_length=64, unique=True, default=keys.proposal_key)
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    supplier = models.ForeignKey(
+        "marketplace.Organization", verbose_name=_("产品提供方"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=ProposalKind.choices, default=ProposalKind.INTEREST)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED, db_index=True
+    )
+    products = models.ManyToManyField(
+        "marketplace.Product", verbose_name=_("拟提供产品"), blank=True, related_name="proposals"
+    )
+    price = models.DecimalField(_("报价（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    plan = models.TextField(_("实施方案"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("对接方案")
+        verbose_name_plural = _("对接方案")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "supplier"], name="proposal_once_per_supplier"),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0), name="proposal_price_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.scenario}"
+
+
+class ProposalAttachment(AttachmentBase):
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("对接方案"), on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("方案附件")
+        verbose_name_plural = _("方案附件")
+
+
+class Agreement(models.Model):
+    """合作协议: the signed cooperation between a scenario's provider and one or more suppliers."""
+
+    key = models.CharField(_("外部标识"), max_length=64, unique=True, default=keys.agreement_key)
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    suppliers = models.ManyToManyField(
+        "marketplace.Organization", verbose_name=_("签约产品提供方"), related_name="agreements"
+    )
+    products = models.ManyToManyField(
+        "marketplace.Product", verbose_name=_("采购产品"), blank=True, related_name="agreements"
+    )
+    signed_on = models.DateField(_("签约日期"), db_index=True)
+    amount = models.DecimalField(_("合同金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    summary = models.TextField(_("协议要点"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("合作协议")
+        verbose_name_plural = _("合作协议")
+        ordering = ["-signed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="agreement_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} ({self.signed_on})"
+
+
+class AgreementDocument(AttachmentBase):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("合作协议"), on_delete=models.CASCADE, related_name="documents"
+    )
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("协议文件")
+        verbose_name_plural = _("协议文件")
+
+
+class ProgressReport(models.Model):
+    """跟踪记录: dated follow-up on a signed scenario."""
+
+    key = models.CharField(_("外部标识"), max_length=64, unique=True, default=keys.report_key)
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    reported_on = models.DateField(_("报告日期"), db_index=True)
+    summary = models.TextField(_("进展情况"))
+    milestone = models.CharField(_("里程碑"), max_length=200, blank=True)
+    milestone_status = models.CharField(
+        _("里程碑状态"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    progress_percent = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    cooperation_started = models.BooleanField(_("已实际开展合作"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("跟踪记录")
+        verbose_name_plural = _("跟踪记录")
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100), name="report_progress_percent_le_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · {self.reported_on}"
+
+
+class ProgressEvidence(AttachmentBase):
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("跟踪记录"), on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
