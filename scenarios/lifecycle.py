@@ -1,0 +1,78 @@
+"""The scenario lifecycle of DOMAIN.md §4, whole, in one table.
+
+Each transition names its source states, its target state, who may perform it and its guard (a check
+of the records the transition needs). The table has no side effects: `scenarios.services` applies it
+under a row lock, writes the transition log and schedules the work that follows.
+
+Who: PROVIDER is a member of the scenario's provider; REGION_STAFF is city staff of the scenario's
+region; LINK_OFFICE supervises the whole process and may perform every transition (for instance a
+provider's submission received on paper), which is why it appears on every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ScenarioState as S
+
+
+class Who(str, Enum):
+    PROVIDER = "provider"
+    REGION_STAFF = "region_staff"
+    LINK_OFFICE = "link_office"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    who: frozenset[Who]
+    # Name of a guard in scenarios.guards; None when the transition needs no record.
+    guard: str | None = None
+    reason_required: bool = False
+
+    @property
+    def action(self) -> str:
+        """The dotted audit name written to the transition log."""
+        return f"scenarios.scenario.{self.name}"
+
+
+def _t(name, label, sources, target, who, guard=None, reason_required=False) -> Transition:
+    return Transition(name, label, frozenset(sources), target, frozenset(who), guard, reason_required)
+
+
+P, R, L = Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        #  name                  label               from                                   to                who        guard                 reason
+        _t("submit", _("提交"), [S.DRAFT], S.SUBMITTED, [P, L], "required_fields"),
+        _t("return", _("退回修改"), [S.SUBMITTED], S.DRAFT, [R, L], None, True),
+        _t("approve", _("审核通过"), [S.SUBMITTED], S.APPROVED, [R, L]),
+        _t("publish", _("发布"), [S.APPROVED], S.PUBLISHED, [L], "release_event"),
+        _t("sign", _("签约"), [S.PUBLISHED], S.SIGNED, [P, R, L], "agreement"),
+        _t("start_cooperation", _("开展合作"), [S.SIGNED], S.IN_COOPERATION, [P, R, L], "cooperation_report"),
+        _t("designate_benchmark", _("认定标杆案例"), [S.IN_COOPERATION], S.BENCHMARK, [L], "benchmark_case"),
+        _t("include_in_zone", _("纳入示范区"), [S.BENCHMARK], S.DEMONSTRATION, [L], "demonstration_zone"),
+        _t("close", _("关闭（未成交）"), [S.PUBLISHED], S.CLOSED, [P, L], None, True),
+        _t("withdraw", _("撤回"), [S.DRAFT, S.SUBMITTED, S.APPROVED], S.WITHDRAWN, [P, L]),
+    ]
+}
+
+
+def transition(name: str) -> Transition:
+    return TRANSITIONS[name]
+
+
+def available_from(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]
+
+
+GuardFn = Callable[..., "str | None"]

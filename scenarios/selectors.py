@@ -1,0 +1,75 @@
+"""Reads of scenarios and their records, always through what the actor may see (DOMAIN.md §7)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from marketplace.choices import Role
+from marketplace.selectors import Actor
+
+from .choices import PUBLISHED_STATES, ScenarioState
+from .lifecycle import Transition, Who
+from .models import Proposal, Scenario, TransitionLog
+
+# A scenario that has been published stays public, also after it was closed without a deal.
+PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
+
+
+def scenario_visibility_q(actor: Actor) -> Q:
+    public = Q(state__in=PUBLIC_STATES)
+    if actor.is_link_office:
+        return Q()
+    if actor.is_city_staff:
+        return public | Q(region_id=actor.region_id)
+    if actor.role == Role.PROVIDER:
+        return public | Q(provider_id=actor.organization_id)
+    return public
+
+
+def scenario_list_for(actor: Actor) -> QuerySet[Scenario]:
+    return Scenario.objects.filter(scenario_visibility_q(actor)).select_related(
+        "provider", "region", "sector", "sector__parent", "release_event"
+    )
+
+
+def scenario_is_visible_to(actor: Actor, scenario: Scenario) -> bool:
+    if scenario.state in PUBLIC_STATES or actor.is_link_office:
+        return True
+    if actor.is_city_staff:
+        return scenario.region_id == actor.region_id
+    return actor.role == Role.PROVIDER and scenario.provider_id == actor.organization_id
+
+
+def actor_is(actor: Actor, who: Who, scenario: Scenario) -> bool:
+    if who is Who.LINK_OFFICE:
+        return actor.is_link_office
+    if who is Who.REGION_STAFF:
+        return actor.is_city_staff and actor.region_id == scenario.region_id
+    return actor.role == Role.PROVIDER and actor.organization_id == scenario.provider_id
+
+
+def actor_may_perform(actor: Actor, t: Transition, scenario: Scenario) -> bool:
+    return any(actor_is(actor, who, scenario) for who in t.who)
+
+
+def proposal_visibility_q(actor: Actor) -> Q:
+    """A proposal is seen by its supplier, the provider, the region's city staff and the link office only."""
+    if actor.is_link_office:
+        return Q()
+    if actor.is_city_staff:
+        return Q(scenario__region_id=actor.region_id)
+    if actor.role == Role.PROVIDER:
+        return Q(scenario__provider_id=actor.organization_id)
+    if actor.role == Role.SUPPLIER:
+        return Q(supplier_id=actor.organization_id)
+    return Q(pk__in=[])
+
+
+def proposal_list_for(actor: Actor) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(proposal_visibility_q(actor)).select_related(
+        "scenario", "supplier", "scenario__region"
+    )
+
+
+def transition_log_for(actor: Actor, scenario: Scenario) -> QuerySet[TransitionLog]:
+    return scenario.transitions.select_related("actor")

@@ -1,0 +1,51 @@
+"""Every change to scenarios and their records. Views, admin actions, commands and tasks call these."""
+
+from .lifecycle import (
+    release_event_publish_all,
+    scenario_approve,
+    scenario_close,
+    scenario_designate_benchmark,
+    scenario_include_in_zone,
+    scenario_publish,
+    scenario_return,
+    scenario_sign,
+    scenario_start_cooperation,
+    scenario_submit,
+    scenario_transition,
+    scenario_withdraw,
+)
+from .records import (
+    agreement_create,
+    annual_plan_for_year,
+    benchmark_case_create,
+    progress_report_create,
+    proposal_submit,
+    release_event_create,
+    scenario_create,
+    scenario_update,
+    zone_designate,
+)
+
+__all__ = [
+    "agreement_create",
+    "annual_plan_for_year",
+    "benchmark_case_create",
+    "progress_report_create",
+    "proposal_submit",
+    "release_event_create",
+    "release_event_publish_all",
+    "scenario_approve",
+    "scenario_close",
+    "scenario_create",
+    "scenario_designate_benchmark",
+    "scenario_include_in_zone",
+    "scenario_publish",
+    "scenario_return",
+    "scenario_sign",
+    "scenario_start_cooperation",
+    "scenario_submit",
+    "scenario_transition",
+    "scenario_update",
+    "scenario_withdraw",
+    "zone_designate",
+]

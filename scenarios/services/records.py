@@ -1,0 +1,242 @@
+"""Changes to the records around a scenario: the scenario itself, plans, events, proposals, agreements,
+progress reports, benchmark cases and demonstration zones."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError, NotFound, PermissionDenied
+from marketplace.choices import PROVIDER_KINDS, OrganizationKind, Role
+from marketplace.models import Organization, Product
+from marketplace.selectors import Actor, actor_for
+
+from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ScenarioState, ZoneStatus
+from ..lifecycle import Who
+from ..models import (
+    Agreement,
+    AnnualPlan,
+    AnnualTarget,
+    BenchmarkCase,
+    DemonstrationZone,
+    ProgressReport,
+    Proposal,
+    ReleaseEvent,
+    Scenario,
+    SupportGrant,
+    TransitionLog,
+)
+from ..selectors import actor_is, scenario_is_visible_to
+
+SCENARIO_EDITABLE_FIELDS = {
+    "title", "category", "sector", "purpose", "requirements", "cooperation_mode", "budget_min", "budget_max",
+    "expected_start", "duration_months", "contact_name", "contact_phone", "contact_email", "region",
+}
+EDITABLE_BEFORE_PUBLISH = (ScenarioState.DRAFT, ScenarioState.SUBMITTED, ScenarioState.APPROVED)
+
+
+def _full_clean(obj, exclude=None) -> None:
+    """Model validation as a DomainError listing every bad field."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        raise DomainError("invalid", _("输入有误，请检查标注的字段。"), fields=fields) from exc
+
+
+def _locked_scenario(scenario_id: int, actor: Actor) -> Scenario:
+    scenario = Scenario.objects.select_for_update(of=("self",)).select_related("sector").filter(pk=scenario_id).first()
+    if scenario is None or not scenario_is_visible_to(actor, scenario):
+        raise NotFound("not_found", _("场景不存在。"))
+    return scenario
+
+
+def _require(actor: Actor, scenario: Scenario, *who: Who) -> None:
+    if not any(actor_is(actor, w, scenario) for w in who):
+        raise PermissionDenied("not_allowed", _("您无权修改该场景的记录。"))
+
+
+# --- Annual plan and events ------------------------------------------------------------------------------
+
+def annual_plan_for_year(year: int) -> AnnualPlan:
+    """The year's open plan, created with the default targets the first time it is needed."""
+    plan, created = AnnualPlan.objects.get_or_create(year=year, defaults={"title": _("{year}年度场景开放计划").format(year=year)})
+    if created:
+        AnnualTarget.objects.bulk_create(
+            [AnnualTarget(plan=plan, metric=m, value=v) for m, v in DEFAULT_TARGETS.items()], ignore_conflicts=True
+        )
+    return plan
+
+
+def release_event_create(*, actor_user, **fields: Any) -> ReleaseEvent:
+    actor = actor_for(actor_user)
+    if not actor.is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以安排发布活动。"))
+    event = ReleaseEvent(**fields)
+    _full_clean(event)
+    with transaction.atomic():
+        event.save()
+        annual_plan_for_year(event.year)
+    return event
+
+
+# --- Scenarios -------------------------------------------------------------------------------------------
+
+def scenario_create(*, actor_user, provider: Organization | None = None, **fields: Any) -> Scenario:
+    """A provider drafts a scenario; city staff or the link office may draft one for a provider."""
+    actor = actor_for(actor_user)
+    if actor.role == Role.PROVIDER:
+        provider = actor.organization
+    elif actor.role not in (Role.CITY_STAFF, Role.LINK_OFFICE) or provider is None:
+        raise PermissionDenied("not_allowed", _("只有场景提供方、市州工作人员或链长办可以创建场景。"))
+    if provider.kind not in PROVIDER_KINDS:
+        raise DomainError("invalid", _("场景提供方须为政府部门或企业。"), fields={"provider": [_("须为政府部门或企业。")]})
+    unknown = set(fields) - SCENARIO_EDITABLE_FIELDS
+    if unknown:
+        raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
+    fields.setdefault("region", provider.region)
+    scenario = Scenario(provider=provider, created_by=actor_user, state=ScenarioState.DRAFT, **fields)
+    if actor.is_city_staff and scenario.region_id != actor.region_id:
+        raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
+    _full_clean(scenario, exclude=["key"])
+    with transaction.atomic():
+        scenario.save()
+        TransitionLog.objects.create(
+            scenario=scenario, action="scenarios.scenario.created", transition="create", from_state="",
+            to_state=ScenarioState.DRAFT, actor=actor_user,
+        )
+    return scenario
+
+
+def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
+    """Edit a scenario's description. Before publication its parties edit it; afterwards the link office."""
+    actor = actor_for(actor_user)
+    unknown = set(fields) - SCENARIO_EDITABLE_FIELDS
+    if unknown:
+        raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        if scenario.state in EDITABLE_BEFORE_PUBLISH:
+            _require(actor, scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        else:
+            _require(actor, scenario, Who.LINK_OFFICE)
+        if actor.is_city_staff and "region" in fields and fields["region"].pk != actor.region_id:
+            raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
+        for field, value in fields.items():
+            setattr(scenario, field, value)
+        _full_clean(scenario, exclude=["key"])
+        scenario.save(update_fields=[*fields, "updated_at"])
+    return scenario
+
+
+# --- Proposals -------------------------------------------------------------------------------------------
+
+def proposal_submit(
+    *, scenario_id: int, actor_user, kind: str = "interest", product_ids: list[int] | None = None,
+    price: Decimal | None = None, plan: str = "",
+) -> Proposal:
+    """A supplier expresses interest in, or proposes for, a published scenario (once; later calls update)."""
+    actor = actor_for(actor_user)
+    if actor.role != Role.SUPPLIER:
+        raise PermissionDenied("not_allowed", _("只有产品提供方可以提交对接方案。"))
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        if scenario.state != ScenarioState.PUBLISHED:
+            raise DomainError("invalid_state", _("只能对已发布、尚未签约的场景提交方案。"), status=409)
+        products = list(Product.objects.filter(pk__in=product_ids or [], supplier_id=actor.organization_id))
+        if len(products) != len(set(product_ids or [])):
+            raise DomainError("invalid", _("只能选择本企业的产品。"), fields={"products": [_("只能选择本企业的产品。")]})
+        proposal, _created = Proposal.objects.update_or_create(
+            scenario=scenario, supplier=actor.organization,
+            defaults={"kind": kind, "price": price, "plan": plan, "submitted_by": actor_user,
+                      "submitted_at": timezone.now(), "status": "submitted"},
+        )
+        _full_clean(proposal, exclude=["key", "scenario", "supplier"])
+        proposal.products.set(products)
+    return proposal
+
+
+# --- Agreements and follow-up ----------------------------------------------------------------------------
+
+def agreement_create(
+    *, scenario_id: int, actor_user, supplier_ids: list[int], signed_on: datetime.date,
+    amount: Decimal | None = None, product_ids: list[int] | None = None, summary: str = "",
+) -> Agreement:
+    """Record the cooperation agreement that a scenario's `sign` transition requires."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        _require(actor, scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if scenario.state not in (ScenarioState.PUBLISHED, *SIGNED_STATES):
+            raise DomainError("invalid_state", _("只能为已发布的场景登记合作协议。"), status=409)
+        suppliers = list(Organization.objects.filter(pk__in=supplier_ids, kind=OrganizationKind.SUPPLIER))
+        if not suppliers or len(suppliers) != len(set(supplier_ids)):
+            raise DomainError("invalid", _("协议须有至少一家产品提供方。"), fields={"suppliers": [_("请选择产品提供方。")]})
+        products = list(Product.objects.filter(pk__in=product_ids or [], supplier__in=suppliers))
+        if len(products) != len(set(product_ids or [])):
+            raise DomainError("invalid", _("采购产品须属于签约的产品提供方。"), fields={"products": [_("产品与签约方不符。")]})
+        agreement = Agreement(scenario=scenario, signed_on=signed_on, amount=amount, summary=summary, created_by=actor_user)
+        _full_clean(agreement, exclude=["key"])
+        agreement.save()
+        agreement.suppliers.set(suppliers)
+        agreement.products.set(products)
+        Proposal.objects.filter(scenario=scenario, supplier__in=suppliers).update(status="accepted")
+    return agreement
+
+
+def progress_report_create(*, scenario_id: int, actor_user, **fields: Any) -> ProgressReport:
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        _require(actor, scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if scenario.state not in SIGNED_STATES:
+            raise DomainError("invalid_state", _("只能为已签约的场景填报跟踪记录。"), status=409)
+        report = ProgressReport(scenario=scenario, author=actor_user, **fields)
+        _full_clean(report, exclude=["key"])
+        report.save()
+    return report
+
+
+# --- Benchmark cases and demonstration zones -------------------------------------------------------------
+
+def benchmark_case_create(
+    *, scenario_id: int, actor_user, support: list[dict[str, Any]] | None = None, **fields: Any
+) -> BenchmarkCase:
+    """The write-up of a case; city staff nominate (write it), the link office designates later."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        _require(actor, scenario, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if scenario.state not in (ScenarioState.IN_COOPERATION, ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION):
+            raise DomainError("invalid_state", _("只有已开展合作的场景可以撰写标杆案例。"), status=409)
+        case = BenchmarkCase(scenario=scenario, **fields)
+        _full_clean(case, exclude=["key"])
+        case.save()
+        for grant in support or []:
+            g = SupportGrant(case=case, **grant)
+            _full_clean(g)
+            g.save()
+    return case
+
+
+def zone_designate(*, zone_id: int, actor_user, on: datetime.date | None = None) -> DemonstrationZone:
+    actor = actor_for(actor_user)
+    if not actor.is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以认定示范区。"))
+    with transaction.atomic():
+        zone = DemonstrationZone.objects.select_for_update().filter(pk=zone_id).first()
+        if zone is None:
+            raise NotFound("not_found", _("示范区不存在。"))
+        if zone.status != ZoneStatus.CANDIDATE:
+            raise DomainError("already_done", _("该示范区已认定。"), status=409)
+        zone.status = ZoneStatus.DESIGNATED
+        zone.designated_on = on or timezone.localdate()
+        zone.save(update_fields=["status", "designated_on"])
+    return zone
+
