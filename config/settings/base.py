@@ -184,7 +184,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 # --- The market's own settings --------------------------------------------------------------------------

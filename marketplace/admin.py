@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import MarketAdmin, ReadOnlyAdmin
+
+from .models import Capability, Member, Notification, Organization, OrganizationQualification, Product, Region, Sector
+
+admin.site.site_header = _("人工智能应用场景开放平台")
+admin.site.site_title = _("场景开放平台")
+admin.site.index_title = _("工作台")
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "province_name"]
+    list_filter = ["province_name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(MarketAdmin):
+    list_display = ["code", "name", "parent", "is_key_sector"]
+    list_filter = ["is_key_sector", "parent"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+class QualificationInline(admin.TabularInline):
+    model = OrganizationQualification
+    extra = 0
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["user", "role", "title", "phone"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(MarketAdmin):
+    region_path = "region_id"
+    list_display = ["name", "kind", "region", "credit_code", "product_count"]
+    list_filter = ["kind", "region", "qualifications__code"]
+    search_fields = ["name", "credit_code", "key"]
+    readonly_fields = ["key", "created_at", "updated_at"]
+    inlines = [QualificationInline, MemberInline]
+    list_select_related = ["region"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(n_products=Count("products"))
+        if self._is_city(request):
+            # City staff also need to pick province-wide suppliers (for agreements), so they see all
+            # suppliers read-only; providers and offices only in their region.
+            return self.model.objects.annotate(n_products=Count("products")).select_related("region")
+        return qs
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_office(request)
+
+    @admin.display(description=_("产品数"), ordering="n_products")
+    def product_count(self, obj):
+        return obj.n_products
+
+
+@admin.register(Member)
+class MemberAdmin(MarketAdmin):
+    region_path = "organization__region_id"
+    list_display = ["user", "organization", "role", "title"]
+    list_filter = ["role", "organization__kind"]
+    search_fields = ["user__username", "organization__name"]
+    list_select_related = ["user", "organization"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Capability)
+class CapabilityAdmin(MarketAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Product)
+class ProductAdmin(MarketAdmin):
+    list_display = ["name", "supplier", "maturity", "price_min", "price_max", "is_active"]
+    list_filter = ["maturity", "is_active", "sectors", "first_of_kind_equipment", "first_of_kind_software"]
+    search_fields = ["name", "description", "supplier__name", "capabilities__name", "key"]
+    autocomplete_fields = ["supplier", "capabilities", "sectors"]
+    list_select_related = ["supplier"]
+    readonly_fields = ["key"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "recipient__username"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient=request.user)

@@ -1,0 +1,298 @@
+"""Builds the demo market deterministically, walking every scenario through the real services so that
+its transition log, plan and dates are what real use would leave behind."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from common.credit_code import make_credit_code
+from marketplace.choices import MemberRole, OrganizationKind as K, Qualification
+from marketplace.models import Capability, Organization, OrganizationQualification, Product, Region, Sector
+from marketplace.services import member_add
+from scenarios import services
+from scenarios.choices import ScenarioState as S, SupportKind
+from scenarios.models import DemonstrationZone, ReleaseEvent
+
+from .catalogue import (
+    ENTERPRISE_NAMES,
+    GOVERNMENT_DEPARTMENTS,
+    SUPPLIER_BRANDS,
+    VARIANTS,
+    areas,
+)
+
+YEAR = 2026
+DEMO_ACCOUNTS = [
+    ("demo-office", "链长办（全省）"),
+    ("demo-city", "成都市 市州工作人员"),
+    ("demo-gov", "成都市应急管理局（政府类场景提供方）"),
+    ("demo-enterprise", "绵阳市企业（产业类场景提供方）"),
+    ("demo-supplier", "AI 产品提供方"),
+    ("demo-supplier2", "AI 产品提供方"),
+]
+# Where each scenario ends up, in order; the counts make a believable year (DOMAIN.md §4, every state).
+STATE_PLAN = (
+    [S.DRAFT] * 14 + [S.SUBMITTED] * 14 + [S.APPROVED] * 16 + [S.PUBLISHED] * 56 + [S.SIGNED] * 22
+    + [S.IN_COOPERATION] * 16 + [S.BENCHMARK] * 4 + [S.DEMONSTRATION] * 3 + [S.CLOSED] * 7 + [S.WITHDRAWN] * 6
+)
+EVENTS = [  # quarter, host region, date, venue
+    (1, "510100", datetime.date(YEAR, 3, 18), "成都市 天府国际会议中心"),
+    (2, "510700", datetime.date(YEAR, 6, 19), "绵阳市 科技城会展中心"),
+    (3, "510600", datetime.date(YEAR, 9, 16), "德阳市 文化艺术中心"),
+    (4, "511500", datetime.date(YEAR, 12, 10), "宜宾市 三江口会议中心"),
+]
+
+
+@dataclass
+class Demo:
+    rng: random.Random
+    password_hash: str
+    serial: int = 0
+    office: object = None
+    city_users: dict = field(default_factory=dict)
+    provider_users: dict = field(default_factory=dict)
+    supplier_users: dict = field(default_factory=dict)
+    gov: Organization | None = None
+    enterprise: Organization | None = None
+
+    def code(self, region_code: str, dept: str, kind: str) -> str:
+        self.serial += 1
+        return make_credit_code(region_code, 7_000_000 + self.serial * 7919, dept=dept, kind=kind)
+
+    def org(self, name, kind, region, dept="9", org_kind="1", **extra) -> Organization:
+        return Organization.objects.create(
+            key=f"demo-{kind}-{self.serial + 1:03d}", name=name, kind=kind, region=region,
+            credit_code=self.code(region.code if region else "510000", dept, org_kind), **extra,
+        )
+
+    def user(self, org, username, full_name, role=MemberRole.STAFF):
+        return member_add(organization=org, username=username, password_hash=self.password_hash, full_name=full_name,
+                          email=f"{username}@example.cn", role=role).user
+
+
+def build(*, password: str, seed: int = 20260101) -> dict:
+    demo = Demo(rng=random.Random(seed), password_hash=make_password(password))
+    with transaction.atomic():
+        regions = list(Region.objects.order_by("sort_order"))
+        _offices(demo, regions)
+        providers = _providers(demo, regions)
+        suppliers = _suppliers(demo, regions)
+        products = _products(demo, suppliers)
+        events = _events(demo)
+        scenarios = _scenarios(demo, providers, events, products)
+    return {"regions": len(regions), "suppliers": len(suppliers), "products": len(products),
+            "scenarios": len(scenarios), "events": len(events)}
+
+
+def _offices(demo: Demo, regions):
+    office = demo.org("四川省人工智能产业链链长办公室", K.LINK_OFFICE, None, dept="1", org_kind="1")
+    demo.office = demo.user(office, "demo-office", "链长办 李主任", MemberRole.ADMIN)
+    for region in regions:
+        city = demo.org(f"{region.name}人工智能产业链牵头部门", K.CITY_OFFICE, region, dept="1", org_kind="1")
+        username = "demo-city" if region.code == "510100" else f"city-{region.code}"
+        demo.city_users[region.code] = demo.user(city, username, f"{region.name} 产业链专班")
+
+
+def _providers(demo: Demo, regions) -> list[Organization]:
+    providers = []
+    for i, region in enumerate(regions):
+        short = region.name.removesuffix("市")
+        others = [d for d in GOVERNMENT_DEPARTMENTS if d != "应急管理局"]
+        # 成都市 has the demo government account: its emergency bureau, and two more departments.
+        depts = ["应急管理局", *demo.rng.sample(others, 2)] if region.code == "510100" else demo.rng.sample(others, 1)
+        for dept in depts:
+            providers.append(demo.org(f"{region.name}{dept}", K.GOVERNMENT, region, dept="1", org_kind="1"))
+        for name in demo.rng.sample(ENTERPRISE_NAMES, 2 if i < 8 else 1):
+            providers.append(
+                demo.org(f"{short}{name}股份有限公司", K.ENTERPRISE, region, headcount=demo.rng.randint(200, 8000))
+            )
+    demo.gov = next(p for p in providers if p.name == "成都市应急管理局")
+    demo.provider_users[demo.gov.pk] = demo.user(demo.gov, "demo-gov", "应急局 王科长")
+    demo.enterprise = next(p for p in providers if p.kind == K.ENTERPRISE and p.region.code == "510700")
+    demo.provider_users[demo.enterprise.pk] = demo.user(demo.enterprise, "demo-enterprise", "绵阳企业 赵经理")
+    for p in providers:
+        if p.pk not in demo.provider_users:
+            demo.provider_users[p.pk] = demo.user(p, f"provider-{p.pk}", f"{p.name} 联系人")
+    return providers
+
+
+def _suppliers(demo: Demo, regions) -> list[Organization]:
+    suppliers = []
+    weights = [12 if r.code == "510100" else 2 if r.code in ("510700", "510600") else 1 for r in regions]
+    for i, brand in enumerate(SUPPLIER_BRANDS):
+        region = regions[0] if i < 2 else demo.rng.choices(regions, weights)[0]
+        org = demo.org(f"{region.name.removesuffix('市')}{brand}科技有限公司", K.SUPPLIER, region,
+                       headcount=demo.rng.randint(20, 1500),
+                       description=f"专注人工智能技术研发与行业应用的{brand}团队。")
+        quals = demo.rng.sample(Qualification.values, demo.rng.randint(0, 3))
+        OrganizationQualification.objects.bulk_create([OrganizationQualification(organization=org, code=q) for q in quals])
+        username = {0: "demo-supplier", 1: "demo-supplier2"}.get(i, f"supplier-{org.pk}")
+        demo.supplier_users[org.pk] = demo.user(org, username, f"{brand} 商务")
+        suppliers.append(org)
+    return suppliers
+
+
+def _products(demo: Demo, suppliers) -> list[Product]:
+    catalogue = areas()
+    sectors = {s.code: s for s in Sector.objects.all()}
+    caps = {}
+    products = []
+    for i, supplier in enumerate(suppliers):
+        # Each supplier specialises in two to four neighbouring areas; the first two cover the
+        # defect-inspection and emergency areas the demo accounts walk through.
+        start = {0: 1, 1: 9}.get(i, demo.rng.randrange(len(catalogue)))
+        for j in range(demo.rng.randint(3, 5) if i > 1 else 5):
+            area = catalogue[(start + j // 2) % len(catalogue)]
+            variant = VARIANTS[(i + j) % len(VARIANTS)]
+            low = Decimal(demo.rng.choice([10, 20, 30, 50, 80, 100]))
+            product = Product.objects.create(
+                key=f"demo-prod-{len(products) + 1:04d}", supplier=supplier,
+                name=f"{area['product']}{variant}", description=area["product_description"],
+                maturity=demo.rng.choice(["pilot", "mature", "mature", "scaled", "prototype"]),
+                price_min=low, price_max=low * demo.rng.choice([2, 3, 4]),
+                reference_deployments=f"已在{demo.rng.randint(2, 30)}家单位部署应用。",
+                first_of_kind_software=demo.rng.random() < 0.2, first_of_kind_equipment=demo.rng.random() < 0.1,
+            )
+            for name in area["capabilities"]:
+                if name not in caps:
+                    caps[name] = Capability.objects.get_or_create(name=name)[0]
+            product.capabilities.set([caps[n] for n in area["capabilities"]])
+            product.sectors.set([sectors[area["code"]]])
+            products.append(product)
+    return products
+
+
+def _events(demo: Demo) -> list[ReleaseEvent]:
+    regions = {r.code: r for r in Region.objects.all()}
+    events = []
+    for quarter, host, date, venue in EVENTS:
+        events.append(services.release_event_create(
+            actor_user=demo.office, key=f"demo-event-{YEAR}-q{quarter}",
+            name=f"{YEAR}年第{quarter}季度四川省人工智能应用场景发布会", kind="provincial", year=YEAR,
+            quarter=quarter, host_region=regions[host], date=date, venue=venue, list_final=quarter < 4,
+            description="集中发布一批人工智能应用场景，并组织供需双方一对一对接。",
+        ))
+    events.append(services.release_event_create(
+        actor_user=demo.office, key=f"demo-event-{YEAR}-docking-1", name="人工智能+应急救援专场对接活动",
+        kind="docking", year=YEAR, host_region=regions["511800"], date=datetime.date(YEAR, 5, 12),
+        venue="雅安市 应急产业园", list_final=True,
+    ))
+    return events
+
+
+def _scenarios(demo: Demo, providers, events, products) -> list:
+    catalogue = areas()
+    sectors = {s.code: s for s in Sector.objects.all()}
+    by_sector = {}
+    for p in products:
+        by_sector.setdefault(p.sectors.all()[0].code, []).append(p)
+    created = []
+    past_events, q4 = [e for e in events if e.date < datetime.date(YEAR, 11, 1)], events[3]
+    for n, final_state in enumerate(STATE_PLAN):
+        area = catalogue[n % len(catalogue)]
+        provider = _provider_for(demo, providers, area, n)
+        user = demo.provider_users[provider.pk]
+        city = demo.city_users[provider.region.code]
+        low = Decimal(demo.rng.choice([30, 50, 80, 100, 150, 200, 300]))
+        scenario = services.scenario_create(
+            actor_user=user, title=f"{provider.name.removesuffix('股份有限公司')}{area['subject']}",
+            category="government" if provider.kind == K.GOVERNMENT else "industry", sector=sectors[area["code"]],
+            purpose=area["purpose"], requirements=area["requirements"],
+            cooperation_mode=demo.rng.choice(["procurement", "procurement", "joint_rnd", "pilot", "open_competition"]),
+            budget_min=low, budget_max=low * 2, expected_start=datetime.date(YEAR + 1, demo.rng.randint(1, 6), 1),
+            duration_months=demo.rng.choice([6, 12, 18, 24]), contact_name="项目联系人",
+            contact_phone=f"0{demo.rng.randint(800, 839)}-{demo.rng.randint(60000000, 89999999)}",
+        )
+        scenario.key = f"demo-scn-{n + 1:03d}"
+        scenario.save(update_fields=["key"])
+        _walk(demo, scenario, final_state, user, city, past_events, q4, by_sector.get(area["code"], products[:3]))
+        created.append(scenario)
+    return created
+
+
+def _provider_for(demo: Demo, providers, area, n):
+    if n % 3 == 0 and area["code"].startswith("emergency"):
+        return demo.gov
+    if n % 2 == 1 and area["code"].startswith("manufacturing"):
+        return demo.enterprise
+    wants_gov = area["code"].startswith(("emergency", "city_governance", "government_services"))
+    pool = [p for p in providers if (p.kind == K.GOVERNMENT) == wants_gov] or providers
+    return pool[demo.rng.randrange(len(pool))]
+
+
+ORDER = [S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.SIGNED, S.IN_COOPERATION, S.BENCHMARK, S.DEMONSTRATION]
+
+
+def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candidates):
+    office, pk = demo.office, scenario.pk
+    if final_state == S.WITHDRAWN:
+        services.scenario_withdraw(scenario_id=pk, actor_user=user, reason="需求调整，暂不开放")
+        return
+    target = S.PUBLISHED if final_state == S.CLOSED else final_state
+    reached = ORDER.index(target)
+    if reached >= 1:
+        services.scenario_submit(scenario_id=pk, actor_user=user)
+    if reached >= 2:
+        event = q4 if target == S.APPROVED else demo.rng.choice(past_events)
+        services.scenario_approve(scenario_id=pk, actor_user=city, event_id=event.pk)
+    if reached >= 3:
+        services.scenario_publish(scenario_id=pk, actor_user=office)
+        _proposals(demo, scenario, candidates, many=target != S.PUBLISHED or demo.rng.random() < 0.6)
+    if final_state == S.CLOSED:
+        services.scenario_close(scenario_id=pk, actor_user=user, reason="未征集到满足预算的方案")
+        return
+    if reached >= 4:
+        scenario.refresh_from_db()
+        chosen = candidates[demo.rng.randrange(len(candidates))]
+        services.agreement_create(
+            scenario_id=pk, actor_user=city, supplier_ids=[chosen.supplier_id], product_ids=[chosen.pk],
+            signed_on=scenario.published_at + datetime.timedelta(days=demo.rng.randint(20, 50)),
+            amount=scenario.budget_min + demo.rng.randint(0, int(scenario.budget_min)), summary="采购与部署实施",
+        )
+        services.scenario_sign(scenario_id=pk, actor_user=user)
+    if reached >= 5:
+        services.progress_report_create(
+            scenario_id=pk, actor_user=city, reported_on=scenario.published_at + datetime.timedelta(days=75),
+            summary="设备完成部署并进入试运行，双方按月召开推进会。", milestone="系统上线试运行",
+            milestone_status="met", progress_percent=demo.rng.choice([40, 60, 80]), cooperation_started=True,
+        )
+        services.scenario_start_cooperation(scenario_id=pk, actor_user=city)
+    if reached >= 6:
+        services.benchmark_case_create(
+            scenario_id=pk, actor_user=city, title=f"{scenario.title}标杆案例",
+            background=f"{scenario.provider.name}此前依赖人工作业，效率低、漏检多。",
+            solution=f"引入{chosen.name}，{chosen.description}",
+            outcomes="上线后关键指标显著改善，已在同行业推广。",
+            outcome_figures=[{"label": "效率提升", "value": demo.rng.randint(30, 80), "unit": "%"},
+                             {"label": "年节约成本", "value": demo.rng.randint(50, 500), "unit": "万元"}],
+            recommended_national_pilot=demo.rng.random() < 0.5, recommended_typical_case=True,
+            support=[{"kind": SupportKind.INNOVATION_VOUCHER, "amount": Decimal(20), "recipient": scenario.provider},
+                     {"kind": SupportKind.COMPUTE_SUBSIDY, "amount": Decimal(50), "recipient": chosen.supplier}],
+        )
+        services.scenario_designate_benchmark(scenario_id=pk, actor_user=office, reason="示范效应明显")
+    if reached >= 7:
+        zone, _ = DemonstrationZone.objects.get_or_create(
+            region=scenario.region, sector=scenario.sector.top,
+            defaults={"name": f"{scenario.region.name}人工智能+{scenario.sector.top.name.removeprefix('人工智能+')}"
+                              "场景应用示范区", "key": f"demo-zone-{scenario.region.code}-{scenario.sector.top.code}"},
+        )
+        if zone.status == "candidate":
+            services.zone_designate(zone_id=zone.pk, actor_user=office, on=datetime.date(YEAR, 10, 28))
+        services.scenario_include_in_zone(scenario_id=pk, actor_user=office)
+
+
+def _proposals(demo: Demo, scenario, candidates, many: bool):
+    count = min(len(candidates), demo.rng.randint(2, 4) if many else 1)
+    for product in demo.rng.sample(candidates, count):
+        services.proposal_submit(
+            scenario_id=scenario.pk, actor_user=demo.supplier_users[product.supplier_id],
+            kind=demo.rng.choice(["interest", "proposal"]), product_ids=[product.pk],
+            price=product.price_min, plan=f"以{product.name}为核心，分三期实施：调研、试点、推广。",
+        )
+

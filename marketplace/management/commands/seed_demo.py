@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from marketplace.demo.builder import DEMO_ACCOUNTS, build
+from marketplace.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Create the demo market (deterministic, in Chinese) and the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="demo12345", help="password of every demo account")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when the market already has data")
+        parser.add_argument("--seed", type=int, default=20260101)
+
+    def handle(self, *args, password, if_empty, seed, **options):
+        if if_empty and Organization.objects.exists():
+            self.stdout.write("The market already has data; demo data left as it is.")
+        else:
+            counts = build(password=password, seed=seed)
+            self.stdout.write(self.style.SUCCESS("Demo market created: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
+        self.stdout.write("\nDemo accounts (http://127.0.0.1:8000/admin/ for the link office and city staff):")
+        for username, who in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {who}")
+        self.stdout.write(f"  password: {password}" + (" (change it with --password)" if password == "demo12345" else ""))

@@ -1,0 +1,327 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.admin import MarketAdmin, ReadOnlyAdmin, report_outcomes
+from common.errors import DomainError
+from marketplace.selectors import actor_for
+
+from . import services
+from .admin_forms import (
+    AgreementAdminForm,
+    BenchmarkCaseAdminForm,
+    ProgressReportAdminForm,
+    ScenarioAdminForm,
+    TransitionForm,
+)
+from .lifecycle import TRANSITIONS, Transition
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AnnualPlan,
+    AnnualTarget,
+    BenchmarkCase,
+    BenchmarkPicture,
+    DemonstrationZone,
+    DockingMeeting,
+    ProgressEvidence,
+    ProgressReport,
+    Proposal,
+    ProposalAttachment,
+    ReleaseEvent,
+    Reminder,
+    Scenario,
+    ScenarioAttachment,
+    SupportGrant,
+    TransitionLog,
+)
+
+
+class TransitionLogInline(admin.TabularInline):
+    model = TransitionLog
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "transition", "from_state", "to_state", "actor", "reason"]
+    ordering = ["at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ScenarioAttachmentInline(admin.TabularInline):
+    model = ScenarioAttachment
+    extra = 0
+    fields = readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def transition_action(t: Transition):
+    """An admin action for one lifecycle transition, asking for a reason (and an event) first."""
+
+    def action(modeladmin, request, queryset):
+        form = TransitionForm(request.POST if "apply" in request.POST else None, transition=t)
+        if "apply" not in request.POST or not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/scenarios/transition_form.html",
+                {**modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, "form": form,
+                 "transition": t, "queryset": queryset, "action_name": f"do_{t.name}",
+                 "title": t.label},
+            )
+        done, failed = [], []
+        for scenario in queryset:
+            try:
+                services.scenario_transition(
+                    name=t.name, scenario_id=scenario.pk, actor_user=request.user, **form.service_kwargs()
+                )
+                done.append(scenario.title)
+            except DomainError as exc:
+                failed.append((scenario.title, str(exc)))
+        report_outcomes(modeladmin, request, done, failed, _("已{action}").format(action=t.label))
+        return None
+
+    action.__name__ = f"do_{t.name}"
+    action.short_description = t.label
+    action.allowed_permissions = ("view",)  # the service decides who may; the admin only offers
+    return action
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(MarketAdmin):
+    form = ScenarioAdminForm
+    region_path = "region_id"
+    city_staff_can_add = city_staff_can_change = True
+    list_display = ["title", "provider", "region", "sector", "category", "state", "release_event", "published_at"]
+    list_filter = ["state", "category", "cooperation_mode", "region", ("sector", admin.RelatedOnlyFieldListFilter),
+                   "release_event", "published_at"]
+    search_fields = ["title", "purpose", "requirements", "provider__name", "key"]
+    list_select_related = ["provider", "region", "sector", "sector__parent", "release_event"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["key", "state", "plan", "planned_quarter", "release_event", "published_at", "submitted_at",
+                       "approved_at", "signed_at", "cooperation_started_at", "closed_reason", "created_at"]
+    autocomplete_fields = ["provider"]
+    inlines = [ScenarioAttachmentInline, TransitionLogInline]
+    actions = [transition_action(t) for t in TRANSITIONS.values()]
+    fieldsets = [
+        (gettext_lazy("场景"), {"fields": ["key", "title", "provider", "region", "category", "sector",
+                                           "cooperation_mode"]}),
+        (gettext_lazy("内容"), {"fields": ["purpose", "requirements", "budget_min", "budget_max", "expected_start",
+                                           "duration_months"]}),
+        (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+        (gettext_lazy("进度"), {"fields": ["state", "plan", "planned_quarter", "release_event", "published_at",
+                                           "submitted_at", "approved_at", "signed_at", "cooperation_started_at",
+                                           "closed_reason", "created_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        pass  # the form's service already saved it
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class ScenarioChildAdmin(MarketAdmin):
+    region_path = "scenario__region_id"
+    autocomplete_fields = ["scenario"]
+    list_select_related = ["scenario", "scenario__region"]
+
+
+class DocumentInline(admin.TabularInline):
+    extra = 0
+    fields = readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProposalAttachmentInline(DocumentInline):
+    model = ProposalAttachment
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ScenarioChildAdmin):
+    list_display = ["scenario", "supplier", "kind", "status", "price", "submitted_at"]
+    list_filter = ["kind", "status", "scenario__region"]
+    search_fields = ["scenario__title", "supplier__name", "key"]
+    readonly_fields = ["key", "scenario", "supplier", "kind", "products", "price", "plan", "submitted_by",
+                       "submitted_at"]
+    list_select_related = ["scenario", "supplier"]
+    inlines = [ProposalAttachmentInline]
+
+    def has_add_permission(self, request):
+        return False  # suppliers submit their own proposals
+
+
+class AgreementDocumentInline(DocumentInline):
+    model = AgreementDocument
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ScenarioChildAdmin):
+    form = AgreementAdminForm
+    city_staff_can_add = city_staff_can_change = True
+    list_display = ["scenario", "signed_on", "amount", "supplier_names"]
+    list_filter = ["signed_on", "scenario__region"]
+    search_fields = ["scenario__title", "suppliers__name", "key"]
+    autocomplete_fields = ["scenario", "suppliers", "products"]
+    date_hierarchy = "signed_on"
+    inlines = [AgreementDocumentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("suppliers")
+
+    @admin.display(description=gettext_lazy("签约产品提供方"))
+    def supplier_names(self, obj):
+        return "、".join(s.name for s in obj.suppliers.all())
+
+
+class ProgressEvidenceInline(DocumentInline):
+    model = ProgressEvidence
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ScenarioChildAdmin):
+    form = ProgressReportAdminForm
+    city_staff_can_add = city_staff_can_change = True
+    list_display = ["scenario", "reported_on", "milestone", "milestone_status", "progress_percent",
+                    "cooperation_started"]
+    list_filter = ["milestone_status", "cooperation_started", "scenario__region"]
+    search_fields = ["scenario__title", "summary", "milestone"]
+    date_hierarchy = "reported_on"
+    inlines = [ProgressEvidenceInline]
+
+
+class SupportGrantInline(admin.TabularInline):
+    model = SupportGrant
+    extra = 1
+    autocomplete_fields = ["recipient"]
+
+
+class BenchmarkPictureInline(DocumentInline):
+    model = BenchmarkPicture
+    fields = readonly_fields = ["original_name", "caption", "size", "uploaded_at"]
+
+
+@admin.register(BenchmarkCase)
+class BenchmarkCaseAdmin(ScenarioChildAdmin):
+    form = BenchmarkCaseAdminForm
+    city_staff_can_add = city_staff_can_change = True
+    list_display = ["title", "scenario", "recommended_national_pilot", "recommended_typical_case", "is_public"]
+    list_filter = ["recommended_national_pilot", "recommended_typical_case", "is_public", "scenario__region"]
+    search_fields = ["title", "background", "solution", "outcomes", "scenario__title"]
+    inlines = [SupportGrantInline, BenchmarkPictureInline]
+
+
+@admin.register(DemonstrationZone)
+class DemonstrationZoneAdmin(MarketAdmin):
+    region_path = "region_id"
+    list_display = ["name", "region", "sector", "status", "score", "designated_on", "national_applied_on"]
+    list_filter = ["status", "region", "sector"]
+    search_fields = ["name", "region__name", "sector__name"]
+    readonly_fields = ["status", "designated_on"]
+    actions = ["designate"]
+
+    @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["change"])
+    def designate(self, request, queryset):
+        done, failed = [], []
+        for zone in queryset:
+            try:
+                services.zone_designate(zone_id=zone.pk, actor_user=request.user)
+                done.append(zone.name)
+            except DomainError as exc:
+                failed.append((zone.name, str(exc)))
+        report_outcomes(self, request, done, failed, _("已认定"))
+
+
+class EventScenarioInline(admin.TabularInline):
+    model = Scenario
+    fk_name = "release_event"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["title", "provider", "region", "sector", "state"]
+    verbose_name_plural = gettext_lazy("场景清单")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReleaseEvent)
+class ReleaseEventAdmin(MarketAdmin):
+    list_display = ["name", "kind", "year", "quarter", "host_region", "date", "list_final", "scenario_count"]
+    list_filter = ["kind", "year", "host_region", "list_final"]
+    search_fields = ["name", "venue"]
+    date_hierarchy = "date"
+    inlines = [EventScenarioInline]
+    actions = ["publish_all"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("host_region").annotate(n_scenarios=Count("scenarios"))
+
+    @admin.display(description=gettext_lazy("场景数"), ordering="n_scenarios")
+    def scenario_count(self, obj):
+        return obj.n_scenarios
+
+    @admin.action(description=gettext_lazy("发布活动的全部场景（全部成功或全部不发布）"), permissions=["change"])
+    def publish_all(self, request, queryset):
+        for event in queryset:
+            try:
+                published = services.release_event_publish_all(event_id=event.pk, actor_user=request.user)
+                report_outcomes(self, request, [s.title for s in published], [], _("已发布"))
+            except DomainError as exc:
+                problems = [(k, "；".join(v)) for k, v in exc.fields.items()]
+                report_outcomes(self, request, [], [(event.name, str(exc)), *problems], "")
+
+
+class AnnualTargetInline(admin.TabularInline):
+    model = AnnualTarget
+    extra = 0
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(MarketAdmin):
+    list_display = ["year", "title", "scenario_count"]
+    inlines = [AnnualTargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_scenarios=Count("scenarios"))
+
+    @admin.display(description=gettext_lazy("计划场景数"), ordering="n_scenarios")
+    def scenario_count(self, obj):
+        return obj.n_scenarios
+
+
+@admin.register(DockingMeeting)
+class DockingMeetingAdmin(MarketAdmin):
+    region_path = "scenario__region_id"
+    list_display = ["event", "starts_at", "table", "scenario", "supplier", "requested", "score"]
+    list_filter = ["event", "requested"]
+    list_select_related = ["event", "scenario", "supplier"]
+    search_fields = ["scenario__title", "supplier__name"]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    region_path = "scenario__region_id"
+    list_display = ["at", "scenario", "transition", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["transition", "to_state", "at"]
+    search_fields = ["scenario__title", "reason", "actor__username"]
+    list_select_related = ["scenario", "actor"]
+    date_hierarchy = "at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    region_path = "region_id"
+    list_display = ["raised_at", "rule", "message", "status", "times_notified", "region"]
+    list_filter = ["rule", "status", "region"]
+    search_fields = ["message"]

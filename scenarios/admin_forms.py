@@ -1,0 +1,91 @@
+"""Forms of the scenario admin: transition inputs and service-backed adds."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import ServiceForm
+
+from . import services
+from .lifecycle import Transition
+from .models import Agreement, BenchmarkCase, ProgressReport, ReleaseEvent, Scenario
+from .services.records import SCENARIO_EDITABLE_FIELDS
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("原因/说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, transition: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.fields["reason"].required = transition.reason_required
+        if transition.name in ("approve", "publish"):
+            self.fields["event"] = forms.ModelChoiceField(
+                label=_("发布活动"), queryset=ReleaseEvent.objects.order_by("-date"),
+                required=False,
+                help_text=_("发布时不选则使用场景已排入的活动。") if transition.name == "publish" else "",
+            )
+
+    def service_kwargs(self) -> dict:
+        kwargs = {"reason": self.cleaned_data.get("reason", "")}
+        event = self.cleaned_data.get("event")
+        if event is not None:
+            kwargs["event_id"] = event.pk
+        return kwargs
+
+
+class ScenarioAdminForm(ServiceForm):
+    class Meta:
+        model = Scenario
+        fields = ["provider", *sorted(SCENARIO_EDITABLE_FIELDS)]
+
+    def apply(self, cleaned):
+        fields = {f: cleaned[f] for f in SCENARIO_EDITABLE_FIELDS if f in cleaned}
+        if self.instance.pk is None:
+            return services.scenario_create(actor_user=self.actor_user, provider=cleaned["provider"], **fields)
+        changed = {f: v for f, v in fields.items() if f in self.changed_data}
+        if changed:
+            return services.scenario_update(scenario_id=self.instance.pk, actor_user=self.actor_user, **changed)
+        return None
+
+
+class AgreementAdminForm(ServiceForm):
+    class Meta:
+        model = Agreement
+        fields = ["scenario", "suppliers", "products", "signed_on", "amount", "summary"]
+
+    def apply(self, cleaned):
+        if self.instance.pk is not None:
+            return None
+        return services.agreement_create(
+            scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user,
+            supplier_ids=[o.pk for o in cleaned["suppliers"]], product_ids=[p.pk for p in cleaned["products"]],
+            signed_on=cleaned["signed_on"], amount=cleaned["amount"], summary=cleaned["summary"],
+        )
+
+
+class ProgressReportAdminForm(ServiceForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["scenario", "reported_on", "summary", "milestone", "milestone_status", "progress_percent",
+                  "cooperation_started"]
+
+    def apply(self, cleaned):
+        if self.instance.pk is not None:
+            return None
+        data = {k: v for k, v in cleaned.items() if k != "scenario"}
+        return services.progress_report_create(scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **data)
+
+
+class BenchmarkCaseAdminForm(ServiceForm):
+    class Meta:
+        model = BenchmarkCase
+        fields = ["scenario", "title", "background", "solution", "outcomes", "outcome_figures",
+                  "recommended_national_pilot", "recommended_typical_case", "is_public"]
+
+    def apply(self, cleaned):
+        if self.instance.pk is not None:
+            return None
+        data = {k: v for k, v in cleaned.items() if k != "scenario"}
+        return services.benchmark_case_create(scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **data)
