@@ -109,3 +109,27 @@ def report_outcomes(modeladmin, request, done: list[str], failed: list[tuple[str
         modeladmin.message_user(request, f"{verb}：{len(done)}", messages.SUCCESS)
     for title, reason in failed:
         modeladmin.message_user(request, f"{title}：{reason}", messages.ERROR)
+
+
+class MarketInline(admin.TabularInline):
+    """Inlines follow the same roles as MarketAdmin, not Django's per-model permissions."""
+
+    extra = 0
+    read_only = False
+
+    def has_view_permission(self, request, obj=None):
+        return role_of(request) in (Role.LINK_OFFICE, Role.CITY_STAFF)
+
+    def has_add_permission(self, request, obj=None):
+        return not self.read_only and self.has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.read_only and self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.read_only and role_of(request) == Role.LINK_OFFICE
+
+
+class ReadOnlyInline(MarketInline):
+    read_only = True
+    can_delete = False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import MarketAdmin, ReadOnlyAdmin
+from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin
 
 from .models import Capability, Member, Notification, Organization, OrganizationQualification, Product, Region, Sector
 
@@ -26,14 +26,12 @@ class SectorAdmin(MarketAdmin):
     list_select_related = ["parent"]
 
 
-class QualificationInline(admin.TabularInline):
+class QualificationInline(MarketInline):
     model = OrganizationQualification
-    extra = 0
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(MarketInline):
     model = Member
-    extra = 0
     fields = ["user", "role", "title", "phone"]
     raw_id_fields = ["user"]
 

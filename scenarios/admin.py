@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.admin import MarketAdmin, ReadOnlyAdmin, report_outcomes
+from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes
 from common.errors import DomainError
 from marketplace.selectors import actor_for
 
@@ -41,27 +41,18 @@ from .models import (
 )
 
 
-class TransitionLogInline(admin.TabularInline):
+class TransitionLogInline(ReadOnlyInline):
     model = TransitionLog
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["at", "transition", "from_state", "to_state", "actor", "reason"]
     ordering = ["at", "id"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ScenarioAttachmentInline(admin.TabularInline):
-    model = ScenarioAttachment
-    extra = 0
+class DocumentInline(ReadOnlyInline):
     fields = readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class ScenarioAttachmentInline(DocumentInline):
+    model = ScenarioAttachment
 
 
 def transition_action(t: Transition):
@@ -136,14 +127,6 @@ class ScenarioChildAdmin(MarketAdmin):
     list_select_related = ["scenario", "scenario__region"]
 
 
-class DocumentInline(admin.TabularInline):
-    extra = 0
-    fields = readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class ProposalAttachmentInline(DocumentInline):
     model = ProposalAttachment
 
@@ -201,7 +184,7 @@ class ProgressReportAdmin(ScenarioChildAdmin):
     inlines = [ProgressEvidenceInline]
 
 
-class SupportGrantInline(admin.TabularInline):
+class SupportGrantInline(MarketInline):
     model = SupportGrant
     extra = 1
     autocomplete_fields = ["recipient"]
@@ -243,16 +226,11 @@ class DemonstrationZoneAdmin(MarketAdmin):
         report_outcomes(self, request, done, failed, _("已认定"))
 
 
-class EventScenarioInline(admin.TabularInline):
+class EventScenarioInline(ReadOnlyInline):
     model = Scenario
     fk_name = "release_event"
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["title", "provider", "region", "sector", "state"]
     verbose_name_plural = gettext_lazy("场景清单")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReleaseEvent)
@@ -282,9 +260,8 @@ class ReleaseEventAdmin(MarketAdmin):
                 report_outcomes(self, request, [], [(event.name, str(exc)), *problems], "")
 
 
-class AnnualTargetInline(admin.TabularInline):
+class AnnualTargetInline(MarketInline):
     model = AnnualTarget
-    extra = 0
 
 
 @admin.register(AnnualPlan)

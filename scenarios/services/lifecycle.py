@@ -151,8 +151,8 @@ def _event(event_id: int | None) -> ReleaseEvent | None:
     return event
 
 
-def scenario_submit(*, scenario_id: int, actor_user) -> Scenario:
-    return _run("submit", scenario_id=scenario_id, actor_user=actor_user)
+def scenario_submit(*, scenario_id: int, actor_user, reason: str = "") -> Scenario:
+    return _run("submit", scenario_id=scenario_id, actor_user=actor_user, reason=reason)
 
 
 def scenario_return(*, scenario_id: int, actor_user, reason: str) -> Scenario:
