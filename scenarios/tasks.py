@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -30,7 +30,8 @@ def scenario_transitioned(log_id: int) -> int:
         title = _("场景“{title}”已变为“{state}”").format(
             title=scenario.title, state=ScenarioState(log.to_state).label
         )
-    return notification_send(
-        recipients=recipients, kind=NotificationKind.TRANSITION, title=title, body=log.reason,
-        link=f"/admin/scenarios/scenario/{scenario.pk}/change/", dedupe_key=f"transition:{log.pk}",
-    )
+    with transaction.atomic():
+        return notification_send(
+            recipients=recipients, kind=NotificationKind.TRANSITION, title=title, body=log.reason,
+            link=f"/admin/scenarios/scenario/{scenario.pk}/change/", dedupe_key=f"transition:{log.pk}",
+        )

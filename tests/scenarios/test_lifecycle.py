@@ -243,3 +243,14 @@ def test_member_of_unrelated_organization_cannot_see_a_draft(people, provider):
     scenario = ScenarioFactory(provider=provider.organization, state=S.DRAFT)
     with pytest.raises(NotFound):
         services.scenario_submit(scenario_id=scenario.pk, actor_user=MemberFactory().user)
+
+
+def test_transition_notification_task_is_safe_to_run_twice(people, provider):
+    from scenarios.tasks import scenario_transitioned
+
+    scenario = ScenarioFactory(provider=provider.organization, state=S.SUBMITTED)
+    services.scenario_approve(scenario_id=scenario.pk, actor_user=people["city_staff"])
+    log = TransitionLog.objects.get(scenario=scenario)
+    scenario_transitioned(log.pk)
+    scenario_transitioned(log.pk)
+    assert provider.user.notifications.count() == 1

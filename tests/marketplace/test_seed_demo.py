@@ -1,0 +1,49 @@
+"""`manage.py seed_demo` builds the believable market the README promises."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from marketplace.models import Organization, Product, Region, Sector
+from scenarios.choices import ScenarioState
+from scenarios.models import BenchmarkCase, DemonstrationZone, Proposal, ReleaseEvent, Scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_market(db):
+    call_command("seed_demo", "--password", "pw-demo-1")
+
+
+def test_demo_market_covers_the_whole_province_and_lifecycle(demo_market, capsys):
+    assert Region.objects.count() == 21
+    assert Organization.objects.filter(kind="supplier").count() >= 60
+    assert Product.objects.count() >= 200
+    assert Scenario.objects.count() >= 150
+    assert set(Scenario.objects.values_list("state", flat=True)) == set(ScenarioState.values)
+    assert set(Scenario.objects.values_list("category", flat=True)) == {"government", "industry"}
+    key_sectors = Sector.objects.filter(parent__isnull=True, is_key_sector=True)
+    for top in key_sectors:
+        used = Scenario.objects.filter(sector__parent=top).values("sector").distinct().count()
+        assert used >= top.children.count() * 0.6, top.code
+    events = ReleaseEvent.objects.filter(kind="provincial", year=2026).order_by("quarter")
+    assert [e.quarter for e in events] == [1, 2, 3, 4]
+    assert len({e.host_region_id for e in events}) == 4
+    assert BenchmarkCase.objects.count() >= 3
+    assert DemonstrationZone.objects.filter(status="designated").exists()
+    assert Proposal.objects.values("supplier").distinct().count() > 10
+
+
+def test_demo_accounts_log_in_with_the_given_password(demo_market):
+    for username in ("demo-office", "demo-city", "demo-gov", "demo-enterprise", "demo-supplier", "demo-supplier2"):
+        assert authenticate(username=username, password="pw-demo-1") is not None, username
+    assert Proposal.objects.filter(supplier__members__user__username="demo-supplier").exists()
+    assert Product.objects.filter(supplier__members__user__username="demo-supplier2").exists()
+
+
+def test_seed_demo_if_empty_leaves_an_existing_market_alone(demo_market, capsys):
+    count = Scenario.objects.count()
+    call_command("seed_demo", "--if-empty")
+    assert Scenario.objects.count() == count
+    assert "demo-office" in capsys.readouterr().out
