@@ -36,7 +36,9 @@ lint: install
 
 # Needs GNU gettext; the compiled catalogues are committed so a fresh clone does not.
 messages: install
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python -m pip install --quiet polib
+	$(BIN)/python scripts/fill_catalogue.py
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:

@@ -6,20 +6,21 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import ZoneStatus
 from .models import BenchmarkCase, DemonstrationZone, Scenario
 
 REQUIRED_FOR_SUBMIT = {
-    "title": "场景名称",
-    "purpose": "场景用途",
-    "requirements": "技术要求",
-    "contact_name": "联系人",
+    "title": gettext_lazy("场景名称"),
+    "purpose": gettext_lazy("场景用途"),
+    "requirements": gettext_lazy("技术要求"),
+    "contact_name": gettext_lazy("联系人"),
 }
 
 
 def required_fields(scenario: Scenario, params: dict[str, Any]) -> str | None:
-    missing = [_(label) for field, label in REQUIRED_FOR_SUBMIT.items() if not str(getattr(scenario, field)).strip()]
+    missing = [str(label) for field, label in REQUIRED_FOR_SUBMIT.items() if not str(getattr(scenario, field)).strip()]
     if not (scenario.contact_phone or scenario.contact_email):
         missing.append(_("联系电话或联系邮箱"))
     if missing:

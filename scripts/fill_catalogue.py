@@ -1,0 +1,28 @@
+"""Fill locale/en/LC_MESSAGES/django.po from scripts/en_catalogue.tsv (a developer tool; needs polib).
+
+Run `make messages` afterwards (or before: it re-extracts, then this fills, then compile).
+"""
+
+import csv
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+table = {row[0]: row[1] for row in csv.reader((ROOT / "scripts/en_catalogue.tsv").open(encoding="utf-8"), delimiter="\t")}
+po = polib.pofile(str(ROOT / "locale/en/LC_MESSAGES/django.po"))
+missing = []
+for entry in po:
+    if entry.msgid_plural:
+        english = table.get(entry.msgid)
+        if english:
+            entry.msgstr_plural = {0: english, 1: english}
+    elif entry.msgid in table:
+        entry.msgstr = table[entry.msgid]
+    elif not entry.msgstr and entry.msgid != "Home":
+        missing.append(entry.msgid)
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+po.save()
+if missing:
+    print("untranslated:", *missing, sep="\n  ", file=sys.stderr)
