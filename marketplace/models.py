@@ -66,12 +66,14 @@ class Sector(models.Model):
 class Organization(models.Model):
     key = models.CharField(_("外部标识"), max_length=64, unique=True, default=keys.organization_key)
     name = models.CharField(_("名称"), max_length=200)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     kind = models.CharField(_("类型"), max_length=20, choices=OrganizationKind.choices, db_index=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("所在市（州）"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("所在市（州）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organizations",
     )
     description = models.TextField(_("简介"), blank=True)
@@ -170,7 +172,10 @@ class Capability(models.Model):
 class Product(models.Model):
     key = models.CharField(_("外部标识"), max_length=64, unique=True, default=keys.product_key)
     supplier = models.ForeignKey(
-        Organization, verbose_name=_("产品提供方"), on_delete=models.PROTECT, related_name="products",
+        Organization,
+        verbose_name=_("产品提供方"),
+        on_delete=models.PROTECT,
+        related_name="products",
         limit_choices_to={"kind": OrganizationKind.SUPPLIER},
     )
     name = models.CharField(_("产品名称"), max_length=200)
@@ -194,7 +199,8 @@ class Product(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(price_min__isnull=True) | models.Q(price_max__isnull=True)
+                condition=models.Q(price_min__isnull=True)
+                | models.Q(price_max__isnull=True)
                 | models.Q(price_min__lte=models.F("price_max")),
                 name="product_price_min_le_max",
             ),

@@ -15,15 +15,25 @@ ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF)
 
 
 def member_add(
-    *, organization: Organization, username: str, password: str | None = None, password_hash: str | None = None,
-    email: str = "", full_name: str = "", role: str = MemberRole.STAFF, title: str = "",
+    *,
+    organization: Organization,
+    username: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    email: str = "",
+    full_name: str = "",
+    role: str = MemberRole.STAFF,
+    title: str = "",
 ) -> Member:
     """Create a user in an organisation. `password_hash` (from make_password) spares bulk loads from
     hashing the same password hundreds of times."""
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, email=email, first_name=full_name,
+            username=username,
+            password=password,
+            email=email,
+            first_name=full_name,
             is_staff=ROLE_OF_KIND[organization.kind] in ADMIN_ROLES,
         )
         if password_hash:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes
 from common.errors import DomainError
-from marketplace.selectors import actor_for
 
 from . import services
 from .admin_forms import (
@@ -64,9 +63,15 @@ def transition_action(t: Transition):
             return TemplateResponse(
                 request,
                 "admin/scenarios/transition_form.html",
-                {**modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, "form": form,
-                 "transition": t, "queryset": queryset, "action_name": f"do_{t.name}",
-                 "title": t.label},
+                {
+                    **modeladmin.admin_site.each_context(request),
+                    "opts": modeladmin.model._meta,
+                    "form": form,
+                    "transition": t,
+                    "queryset": queryset,
+                    "action_name": f"do_{t.name}",
+                    "title": t.label,
+                },
             )
         done, failed = [], []
         for scenario in queryset:
@@ -92,25 +97,63 @@ class ScenarioAdmin(MarketAdmin):
     region_path = "region_id"
     city_staff_can_add = city_staff_can_change = True
     list_display = ["title", "provider", "region", "sector", "category", "state", "release_event", "published_at"]
-    list_filter = ["state", "category", "cooperation_mode", "region", ("sector", admin.RelatedOnlyFieldListFilter),
-                   "release_event", "published_at"]
+    list_filter = [
+        "state",
+        "category",
+        "cooperation_mode",
+        "region",
+        ("sector", admin.RelatedOnlyFieldListFilter),
+        "release_event",
+        "published_at",
+    ]
     search_fields = ["title", "purpose", "requirements", "provider__name", "key"]
     list_select_related = ["provider", "region", "sector", "sector__parent", "release_event"]
     date_hierarchy = "published_at"
-    readonly_fields = ["key", "state", "plan", "planned_quarter", "release_event", "published_at", "submitted_at",
-                       "approved_at", "signed_at", "cooperation_started_at", "closed_reason", "created_at"]
+    readonly_fields = [
+        "key",
+        "state",
+        "plan",
+        "planned_quarter",
+        "release_event",
+        "published_at",
+        "submitted_at",
+        "approved_at",
+        "signed_at",
+        "cooperation_started_at",
+        "closed_reason",
+        "created_at",
+    ]
     autocomplete_fields = ["provider"]
     inlines = [ScenarioAttachmentInline, TransitionLogInline]
     actions = [transition_action(t) for t in TRANSITIONS.values()]
     fieldsets = [
-        (gettext_lazy("场景"), {"fields": ["key", "title", "provider", "region", "category", "sector",
-                                           "cooperation_mode"]}),
-        (gettext_lazy("内容"), {"fields": ["purpose", "requirements", "budget_min", "budget_max", "expected_start",
-                                           "duration_months"]}),
+        (
+            gettext_lazy("场景"),
+            {"fields": ["key", "title", "provider", "region", "category", "sector", "cooperation_mode"]},
+        ),
+        (
+            gettext_lazy("内容"),
+            {"fields": ["purpose", "requirements", "budget_min", "budget_max", "expected_start", "duration_months"]},
+        ),
         (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
-        (gettext_lazy("进度"), {"fields": ["state", "plan", "planned_quarter", "release_event", "published_at",
-                                           "submitted_at", "approved_at", "signed_at", "cooperation_started_at",
-                                           "closed_reason", "created_at"]}),
+        (
+            gettext_lazy("进度"),
+            {
+                "fields": [
+                    "state",
+                    "plan",
+                    "planned_quarter",
+                    "release_event",
+                    "published_at",
+                    "submitted_at",
+                    "approved_at",
+                    "signed_at",
+                    "cooperation_started_at",
+                    "closed_reason",
+                    "created_at",
+                ]
+            },
+        ),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -136,8 +179,17 @@ class ProposalAdmin(ScenarioChildAdmin):
     list_display = ["scenario", "supplier", "kind", "status", "price", "submitted_at"]
     list_filter = ["kind", "status", "scenario__region"]
     search_fields = ["scenario__title", "supplier__name", "key"]
-    readonly_fields = ["key", "scenario", "supplier", "kind", "products", "price", "plan", "submitted_by",
-                       "submitted_at"]
+    readonly_fields = [
+        "key",
+        "scenario",
+        "supplier",
+        "kind",
+        "products",
+        "price",
+        "plan",
+        "submitted_by",
+        "submitted_at",
+    ]
     list_select_related = ["scenario", "supplier"]
     inlines = [ProposalAttachmentInline]
 
@@ -176,8 +228,14 @@ class ProgressEvidenceInline(DocumentInline):
 class ProgressReportAdmin(ScenarioChildAdmin):
     form = ProgressReportAdminForm
     city_staff_can_add = city_staff_can_change = True
-    list_display = ["scenario", "reported_on", "milestone", "milestone_status", "progress_percent",
-                    "cooperation_started"]
+    list_display = [
+        "scenario",
+        "reported_on",
+        "milestone",
+        "milestone_status",
+        "progress_percent",
+        "cooperation_started",
+    ]
     list_filter = ["milestone_status", "cooperation_started", "scenario__region"]
     search_fields = ["scenario__title", "summary", "milestone"]
     date_hierarchy = "reported_on"

@@ -22,7 +22,8 @@ class TransitionForm(forms.Form):
         self.fields["reason"].required = transition.reason_required
         if transition.name in ("approve", "publish"):
             self.fields["event"] = forms.ModelChoiceField(
-                label=_("发布活动"), queryset=ReleaseEvent.objects.order_by("-date"),
+                label=_("发布活动"),
+                queryset=ReleaseEvent.objects.order_by("-date"),
                 required=False,
                 help_text=_("发布时不选则使用场景已排入的活动。") if transition.name == "publish" else "",
             )
@@ -59,17 +60,28 @@ class AgreementAdminForm(ServiceForm):
         if self.instance.pk is not None:
             return None
         return services.agreement_create(
-            scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user,
-            supplier_ids=[o.pk for o in cleaned["suppliers"]], product_ids=[p.pk for p in cleaned["products"]],
-            signed_on=cleaned["signed_on"], amount=cleaned["amount"], summary=cleaned["summary"],
+            scenario_id=cleaned["scenario"].pk,
+            actor_user=self.actor_user,
+            supplier_ids=[o.pk for o in cleaned["suppliers"]],
+            product_ids=[p.pk for p in cleaned["products"]],
+            signed_on=cleaned["signed_on"],
+            amount=cleaned["amount"],
+            summary=cleaned["summary"],
         )
 
 
 class ProgressReportAdminForm(ServiceForm):
     class Meta:
         model = ProgressReport
-        fields = ["scenario", "reported_on", "summary", "milestone", "milestone_status", "progress_percent",
-                  "cooperation_started"]
+        fields = [
+            "scenario",
+            "reported_on",
+            "summary",
+            "milestone",
+            "milestone_status",
+            "progress_percent",
+            "cooperation_started",
+        ]
 
     def apply(self, cleaned):
         if self.instance.pk is not None:
@@ -81,8 +93,17 @@ class ProgressReportAdminForm(ServiceForm):
 class BenchmarkCaseAdminForm(ServiceForm):
     class Meta:
         model = BenchmarkCase
-        fields = ["scenario", "title", "background", "solution", "outcomes", "outcome_figures",
-                  "recommended_national_pilot", "recommended_typical_case", "is_public"]
+        fields = [
+            "scenario",
+            "title",
+            "background",
+            "solution",
+            "outcomes",
+            "outcome_figures",
+            "recommended_national_pilot",
+            "recommended_typical_case",
+            "is_public",
+        ]
 
     def apply(self, cleaned):
         if self.instance.pk is not None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ScenarioState as S
 
 
-class Who(str, Enum):
+class Who(StrEnum):
     PROVIDER = "provider"
     REGION_STAFF = "region_staff"
     LINK_OFFICE = "link_office"
@@ -48,21 +48,21 @@ def _t(name, label, sources, target, who, guard=None, reason_required=False) -> 
 
 
 P, R, L = Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE
+T = _t
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        #  name                  label               from                                   to                who        guard                 reason
-        _t("submit", _("提交"), [S.DRAFT], S.SUBMITTED, [P, L], "required_fields"),
-        _t("return", _("退回修改"), [S.SUBMITTED], S.DRAFT, [R, L], None, True),
-        _t("approve", _("审核通过"), [S.SUBMITTED], S.APPROVED, [R, L]),
-        _t("publish", _("发布"), [S.APPROVED], S.PUBLISHED, [L], "release_event"),
-        _t("sign", _("签约"), [S.PUBLISHED], S.SIGNED, [P, R, L], "agreement"),
-        _t("start_cooperation", _("开展合作"), [S.SIGNED], S.IN_COOPERATION, [P, R, L], "cooperation_report"),
-        _t("designate_benchmark", _("认定标杆案例"), [S.IN_COOPERATION], S.BENCHMARK, [L], "benchmark_case"),
-        _t("include_in_zone", _("纳入示范区"), [S.BENCHMARK], S.DEMONSTRATION, [L], "demonstration_zone"),
-        _t("close", _("关闭（未成交）"), [S.PUBLISHED], S.CLOSED, [P, L], None, True),
-        _t("withdraw", _("撤回"), [S.DRAFT, S.SUBMITTED, S.APPROVED], S.WITHDRAWN, [P, L]),
+        T("submit", _("提交"), [S.DRAFT], S.SUBMITTED, [P, L], guard="required_fields"),
+        T("return", _("退回修改"), [S.SUBMITTED], S.DRAFT, [R, L], reason_required=True),
+        T("approve", _("审核通过"), [S.SUBMITTED], S.APPROVED, [R, L]),
+        T("publish", _("发布"), [S.APPROVED], S.PUBLISHED, [L], guard="release_event"),
+        T("sign", _("签约"), [S.PUBLISHED], S.SIGNED, [P, R, L], guard="agreement"),
+        T("start_cooperation", _("开展合作"), [S.SIGNED], S.IN_COOPERATION, [P, R, L], guard="cooperation_report"),
+        T("designate_benchmark", _("认定标杆案例"), [S.IN_COOPERATION], S.BENCHMARK, [L], guard="benchmark_case"),
+        T("include_in_zone", _("纳入示范区"), [S.BENCHMARK], S.DEMONSTRATION, [L], guard="demonstration_zone"),
+        T("close", _("关闭（未成交）"), [S.PUBLISHED], S.CLOSED, [P, L], reason_required=True),
+        T("withdraw", _("撤回"), [S.DRAFT, S.SUBMITTED, S.APPROVED], S.WITHDRAWN, [P, L]),
     ]
 }
 

@@ -27,11 +27,13 @@ def scenario_transitioned(log_id: int) -> int:
     people = [m.user for m in members_of([scenario.provider_id])] + [m.user for m in city_staff_of(scenario.region_id)]
     recipients = [u for u in people if u.pk != log.actor_id]
     with override("zh-hans"):
-        title = _("场景“{title}”已变为“{state}”").format(
-            title=scenario.title, state=ScenarioState(log.to_state).label
-        )
+        title = _("场景“{title}”已变为“{state}”").format(title=scenario.title, state=ScenarioState(log.to_state).label)
     with transaction.atomic():
         return notification_send(
-            recipients=recipients, kind=NotificationKind.TRANSITION, title=title, body=log.reason,
-            link=f"/admin/scenarios/scenario/{scenario.pk}/change/", dedupe_key=f"transition:{log.pk}",
+            recipients=recipients,
+            kind=NotificationKind.TRANSITION,
+            title=title,
+            body=log.reason,
+            link=f"/admin/scenarios/scenario/{scenario.pk}/change/",
+            dedupe_key=f"transition:{log.pk}",
         )

@@ -10,7 +10,9 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-table = {row[0]: row[1] for row in csv.reader((ROOT / "scripts/en_catalogue.tsv").open(encoding="utf-8"), delimiter="\t")}
+table = {
+    row[0]: row[1] for row in csv.reader((ROOT / "scripts/en_catalogue.tsv").open(encoding="utf-8"), delimiter="\t")
+}
 po = polib.pofile(str(ROOT / "locale/en/LC_MESSAGES/django.po"))
 missing = []
 for entry in po:

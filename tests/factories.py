@@ -35,7 +35,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试单位{n}")
     kind = OrganizationKind.ENTERPRISE
     region = factory.LazyFunction(region)
-    credit_code = factory.LazyAttribute(lambda o: make_credit_code(o.region.code if o.region else "510000", next(_serial)))
+    credit_code = factory.LazyAttribute(
+        lambda o: make_credit_code(o.region.code if o.region else "510000", next(_serial))
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -88,9 +90,11 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
     state = ScenarioState.DRAFT
     closed_reason = factory.LazyAttribute(lambda o: "无合适供应商" if o.state == ScenarioState.CLOSED else "")
     published_at = factory.LazyAttribute(
-        lambda o: datetime.date(2026, 3, 15)
-        if o.state in ("published", "signed", "in_cooperation", "benchmark", "demonstration")
-        else None
+        lambda o: (
+            datetime.date(2026, 3, 15)
+            if o.state in ("published", "signed", "in_cooperation", "benchmark", "demonstration")
+            else None
+        )
     )
 
 

@@ -12,11 +12,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from common.credit_code import make_credit_code
-from marketplace.choices import MemberRole, OrganizationKind as K, Qualification
+from marketplace.choices import MemberRole, Qualification
+from marketplace.choices import OrganizationKind as K
 from marketplace.models import Capability, Organization, OrganizationQualification, Product, Region, Sector
 from marketplace.services import member_add
 from scenarios import services
-from scenarios.choices import ScenarioState as S, SupportKind
+from scenarios.choices import ScenarioState as S
+from scenarios.choices import SupportKind
 from scenarios.models import DemonstrationZone, ReleaseEvent
 
 from .catalogue import (
@@ -38,8 +40,16 @@ DEMO_ACCOUNTS = [
 ]
 # Where each scenario ends up, in order; the counts make a believable year (DOMAIN.md §4, every state).
 STATE_PLAN = (
-    [S.DRAFT] * 14 + [S.SUBMITTED] * 14 + [S.APPROVED] * 16 + [S.PUBLISHED] * 56 + [S.SIGNED] * 22
-    + [S.IN_COOPERATION] * 16 + [S.BENCHMARK] * 4 + [S.DEMONSTRATION] * 3 + [S.CLOSED] * 7 + [S.WITHDRAWN] * 6
+    [S.DRAFT] * 14
+    + [S.SUBMITTED] * 14
+    + [S.APPROVED] * 16
+    + [S.PUBLISHED] * 56
+    + [S.SIGNED] * 22
+    + [S.IN_COOPERATION] * 16
+    + [S.BENCHMARK] * 4
+    + [S.DEMONSTRATION] * 3
+    + [S.CLOSED] * 7
+    + [S.WITHDRAWN] * 6
 )
 EVENTS = [  # quarter, host region, date, venue
     (1, "510100", datetime.date(YEAR, 3, 18), "成都市 天府国际会议中心"),
@@ -67,13 +77,23 @@ class Demo:
 
     def org(self, name, kind, region, dept="9", org_kind="1", **extra) -> Organization:
         return Organization.objects.create(
-            key=f"demo-{kind}-{self.serial + 1:03d}", name=name, kind=kind, region=region,
-            credit_code=self.code(region.code if region else "510000", dept, org_kind), **extra,
+            key=f"demo-{kind}-{self.serial + 1:03d}",
+            name=name,
+            kind=kind,
+            region=region,
+            credit_code=self.code(region.code if region else "510000", dept, org_kind),
+            **extra,
         )
 
     def user(self, org, username, full_name, role=MemberRole.STAFF):
-        return member_add(organization=org, username=username, password_hash=self.password_hash, full_name=full_name,
-                          email=f"{username}@example.cn", role=role).user
+        return member_add(
+            organization=org,
+            username=username,
+            password_hash=self.password_hash,
+            full_name=full_name,
+            email=f"{username}@example.cn",
+            role=role,
+        ).user
 
 
 def build(*, password: str, seed: int = 20260101) -> dict:
@@ -86,8 +106,13 @@ def build(*, password: str, seed: int = 20260101) -> dict:
         products = _products(demo, suppliers)
         events = _events(demo)
         scenarios = _scenarios(demo, providers, events, products)
-    return {"regions": len(regions), "suppliers": len(suppliers), "products": len(products),
-            "scenarios": len(scenarios), "events": len(events)}
+    return {
+        "regions": len(regions),
+        "suppliers": len(suppliers),
+        "products": len(products),
+        "scenarios": len(scenarios),
+        "events": len(events),
+    }
 
 
 def _offices(demo: Demo, regions):
@@ -127,11 +152,17 @@ def _suppliers(demo: Demo, regions) -> list[Organization]:
     weights = [12 if r.code == "510100" else 2 if r.code in ("510700", "510600") else 1 for r in regions]
     for i, brand in enumerate(SUPPLIER_BRANDS):
         region = regions[0] if i < 2 else demo.rng.choices(regions, weights)[0]
-        org = demo.org(f"{region.name.removesuffix('市')}{brand}科技有限公司", K.SUPPLIER, region,
-                       headcount=demo.rng.randint(20, 1500),
-                       description=f"专注人工智能技术研发与行业应用的{brand}团队。")
+        org = demo.org(
+            f"{region.name.removesuffix('市')}{brand}科技有限公司",
+            K.SUPPLIER,
+            region,
+            headcount=demo.rng.randint(20, 1500),
+            description=f"专注人工智能技术研发与行业应用的{brand}团队。",
+        )
         quals = demo.rng.sample(Qualification.values, demo.rng.randint(0, 3))
-        OrganizationQualification.objects.bulk_create([OrganizationQualification(organization=org, code=q) for q in quals])
+        OrganizationQualification.objects.bulk_create(
+            [OrganizationQualification(organization=org, code=q) for q in quals]
+        )
         username = {0: "demo-supplier", 1: "demo-supplier2"}.get(i, f"supplier-{org.pk}")
         demo.supplier_users[org.pk] = demo.user(org, username, f"{brand} 商务")
         suppliers.append(org)
@@ -152,12 +183,16 @@ def _products(demo: Demo, suppliers) -> list[Product]:
             variant = VARIANTS[(i + j) % len(VARIANTS)]
             low = Decimal(demo.rng.choice([10, 20, 30, 50, 80, 100]))
             product = Product.objects.create(
-                key=f"demo-prod-{len(products) + 1:04d}", supplier=supplier,
-                name=f"{area['product']}{variant}", description=area["product_description"],
+                key=f"demo-prod-{len(products) + 1:04d}",
+                supplier=supplier,
+                name=f"{area['product']}{variant}",
+                description=area["product_description"],
                 maturity=demo.rng.choice(["pilot", "mature", "mature", "scaled", "prototype"]),
-                price_min=low, price_max=low * demo.rng.choice([2, 3, 4]),
+                price_min=low,
+                price_max=low * demo.rng.choice([2, 3, 4]),
                 reference_deployments=f"已在{demo.rng.randint(2, 30)}家单位部署应用。",
-                first_of_kind_software=demo.rng.random() < 0.2, first_of_kind_equipment=demo.rng.random() < 0.1,
+                first_of_kind_software=demo.rng.random() < 0.2,
+                first_of_kind_equipment=demo.rng.random() < 0.1,
             )
             for name in area["capabilities"]:
                 if name not in caps:
@@ -172,17 +207,34 @@ def _events(demo: Demo) -> list[ReleaseEvent]:
     regions = {r.code: r for r in Region.objects.all()}
     events = []
     for quarter, host, date, venue in EVENTS:
-        events.append(services.release_event_create(
-            actor_user=demo.office, key=f"demo-event-{YEAR}-q{quarter}",
-            name=f"{YEAR}年第{quarter}季度四川省人工智能应用场景发布会", kind="provincial", year=YEAR,
-            quarter=quarter, host_region=regions[host], date=date, venue=venue, list_final=quarter < 4,
-            description="集中发布一批人工智能应用场景，并组织供需双方一对一对接。",
-        ))
-    events.append(services.release_event_create(
-        actor_user=demo.office, key=f"demo-event-{YEAR}-docking-1", name="人工智能+应急救援专场对接活动",
-        kind="docking", year=YEAR, host_region=regions["511800"], date=datetime.date(YEAR, 5, 12),
-        venue="雅安市 应急产业园", list_final=True,
-    ))
+        events.append(
+            services.release_event_create(
+                actor_user=demo.office,
+                key=f"demo-event-{YEAR}-q{quarter}",
+                name=f"{YEAR}年第{quarter}季度四川省人工智能应用场景发布会",
+                kind="provincial",
+                year=YEAR,
+                quarter=quarter,
+                host_region=regions[host],
+                date=date,
+                venue=venue,
+                list_final=quarter < 4,
+                description="集中发布一批人工智能应用场景，并组织供需双方一对一对接。",
+            )
+        )
+    events.append(
+        services.release_event_create(
+            actor_user=demo.office,
+            key=f"demo-event-{YEAR}-docking-1",
+            name="人工智能+应急救援专场对接活动",
+            kind="docking",
+            year=YEAR,
+            host_region=regions["511800"],
+            date=datetime.date(YEAR, 5, 12),
+            venue="雅安市 应急产业园",
+            list_final=True,
+        )
+    )
     return events
 
 
@@ -201,12 +253,18 @@ def _scenarios(demo: Demo, providers, events, products) -> list:
         city = demo.city_users[provider.region.code]
         low = Decimal(demo.rng.choice([30, 50, 80, 100, 150, 200, 300]))
         scenario = services.scenario_create(
-            actor_user=user, title=f"{provider.name.removesuffix('股份有限公司')}{area['subject']}",
-            category="government" if provider.kind == K.GOVERNMENT else "industry", sector=sectors[area["code"]],
-            purpose=area["purpose"], requirements=area["requirements"],
+            actor_user=user,
+            title=f"{provider.name.removesuffix('股份有限公司')}{area['subject']}",
+            category="government" if provider.kind == K.GOVERNMENT else "industry",
+            sector=sectors[area["code"]],
+            purpose=area["purpose"],
+            requirements=area["requirements"],
             cooperation_mode=demo.rng.choice(["procurement", "procurement", "joint_rnd", "pilot", "open_competition"]),
-            budget_min=low, budget_max=low * 2, expected_start=datetime.date(YEAR + 1, demo.rng.randint(1, 6), 1),
-            duration_months=demo.rng.choice([6, 12, 18, 24]), contact_name="项目联系人",
+            budget_min=low,
+            budget_max=low * 2,
+            expected_start=datetime.date(YEAR + 1, demo.rng.randint(1, 6), 1),
+            duration_months=demo.rng.choice([6, 12, 18, 24]),
+            contact_name="项目联系人",
             contact_phone=f"0{demo.rng.randint(800, 839)}-{demo.rng.randint(60000000, 89999999)}",
         )
         scenario.key = f"demo-scn-{n + 1:03d}"
@@ -251,36 +309,56 @@ def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candid
         scenario.refresh_from_db()
         chosen = candidates[demo.rng.randrange(len(candidates))]
         services.agreement_create(
-            scenario_id=pk, actor_user=city, supplier_ids=[chosen.supplier_id], product_ids=[chosen.pk],
+            scenario_id=pk,
+            actor_user=city,
+            supplier_ids=[chosen.supplier_id],
+            product_ids=[chosen.pk],
             signed_on=scenario.published_at + datetime.timedelta(days=demo.rng.randint(20, 50)),
-            amount=scenario.budget_min + demo.rng.randint(0, int(scenario.budget_min)), summary="采购与部署实施",
+            amount=scenario.budget_min + demo.rng.randint(0, int(scenario.budget_min)),
+            summary="采购与部署实施",
         )
         services.scenario_sign(scenario_id=pk, actor_user=user)
     if reached >= 5:
         services.progress_report_create(
-            scenario_id=pk, actor_user=city, reported_on=scenario.published_at + datetime.timedelta(days=75),
-            summary="设备完成部署并进入试运行，双方按月召开推进会。", milestone="系统上线试运行",
-            milestone_status="met", progress_percent=demo.rng.choice([40, 60, 80]), cooperation_started=True,
+            scenario_id=pk,
+            actor_user=city,
+            reported_on=scenario.published_at + datetime.timedelta(days=75),
+            summary="设备完成部署并进入试运行，双方按月召开推进会。",
+            milestone="系统上线试运行",
+            milestone_status="met",
+            progress_percent=demo.rng.choice([40, 60, 80]),
+            cooperation_started=True,
         )
         services.scenario_start_cooperation(scenario_id=pk, actor_user=city)
     if reached >= 6:
         services.benchmark_case_create(
-            scenario_id=pk, actor_user=city, title=f"{scenario.title}标杆案例",
+            scenario_id=pk,
+            actor_user=city,
+            title=f"{scenario.title}标杆案例",
             background=f"{scenario.provider.name}此前依赖人工作业，效率低、漏检多。",
             solution=f"引入{chosen.name}，{chosen.description}",
             outcomes="上线后关键指标显著改善，已在同行业推广。",
-            outcome_figures=[{"label": "效率提升", "value": demo.rng.randint(30, 80), "unit": "%"},
-                             {"label": "年节约成本", "value": demo.rng.randint(50, 500), "unit": "万元"}],
-            recommended_national_pilot=demo.rng.random() < 0.5, recommended_typical_case=True,
-            support=[{"kind": SupportKind.INNOVATION_VOUCHER, "amount": Decimal(20), "recipient": scenario.provider},
-                     {"kind": SupportKind.COMPUTE_SUBSIDY, "amount": Decimal(50), "recipient": chosen.supplier}],
+            outcome_figures=[
+                {"label": "效率提升", "value": demo.rng.randint(30, 80), "unit": "%"},
+                {"label": "年节约成本", "value": demo.rng.randint(50, 500), "unit": "万元"},
+            ],
+            recommended_national_pilot=demo.rng.random() < 0.5,
+            recommended_typical_case=True,
+            support=[
+                {"kind": SupportKind.INNOVATION_VOUCHER, "amount": Decimal(20), "recipient": scenario.provider},
+                {"kind": SupportKind.COMPUTE_SUBSIDY, "amount": Decimal(50), "recipient": chosen.supplier},
+            ],
         )
         services.scenario_designate_benchmark(scenario_id=pk, actor_user=office, reason="示范效应明显")
     if reached >= 7:
         zone, _ = DemonstrationZone.objects.get_or_create(
-            region=scenario.region, sector=scenario.sector.top,
-            defaults={"name": f"{scenario.region.name}人工智能+{scenario.sector.top.name.removeprefix('人工智能+')}"
-                              "场景应用示范区", "key": f"demo-zone-{scenario.region.code}-{scenario.sector.top.code}"},
+            region=scenario.region,
+            sector=scenario.sector.top,
+            defaults={
+                "name": f"{scenario.region.name}人工智能+{scenario.sector.top.name.removeprefix('人工智能+')}"
+                "场景应用示范区",
+                "key": f"demo-zone-{scenario.region.code}-{scenario.sector.top.code}",
+            },
         )
         if zone.status == "candidate":
             services.zone_designate(zone_id=zone.pk, actor_user=office, on=datetime.date(YEAR, 10, 28))
@@ -291,8 +369,10 @@ def _proposals(demo: Demo, scenario, candidates, many: bool):
     count = min(len(candidates), demo.rng.randint(2, 4) if many else 1)
     for product in demo.rng.sample(candidates, count):
         services.proposal_submit(
-            scenario_id=scenario.pk, actor_user=demo.supplier_users[product.supplier_id],
-            kind=demo.rng.choice(["interest", "proposal"]), product_ids=[product.pk],
-            price=product.price_min, plan=f"以{product.name}为核心，分三期实施：调研、试点、推广。",
+            scenario_id=scenario.pk,
+            actor_user=demo.supplier_users[product.supplier_id],
+            kind=demo.rng.choice(["interest", "proposal"]),
+            product_ids=[product.pk],
+            price=product.price_min,
+            plan=f"以{product.name}为核心，分三期实施：调研、试点、推广。",
         )
-

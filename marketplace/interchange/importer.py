@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -71,7 +70,7 @@ def import_market(path: str | Path, *, source: str | None = None) -> ImportRepor
         writer = Writer(report=report, source=source or path.name)
         for section in [None] if in_dependency_order else [s for s in SECTIONS if s in order]:
             with path.open("rb") as fh:
-                for name, index, record in records(fh):
+                for name, _index, record in records(fh):
                     if section is None or name == section:
                         writer.add(name, clean_record(name, record)[0])
             writer.flush()
@@ -152,8 +151,12 @@ def _pass_two(path: Path, keys, org_kinds, errors: _Errors) -> None:
     from marketplace.models import Product
     from scenarios.models import Scenario as ScenarioModel
 
-    models = {"organizations": Organization, "release_events": ReleaseEvent, "products": Product,
-              "scenarios": ScenarioModel}
+    models = {
+        "organizations": Organization,
+        "release_events": ReleaseEvent,
+        "products": Product,
+        "scenarios": ScenarioModel,
+    }
     db_cache: dict[tuple[str, str], str | bool] = {}
 
     def known(section: str, key: str) -> str | bool:
@@ -190,4 +193,3 @@ def _pass_two(path: Path, keys, org_kinds, errors: _Errors) -> None:
             for grant in values.get("support") or []:
                 if grant["recipient"] and not known("organizations", grant["recipient"]):
                     errors.add(f"{section}[{index}].support", f"unknown organization {grant['recipient']!r}")
-

@@ -135,13 +135,15 @@ def support(v) -> list:
         if unknown:
             raise Bad(f"[{i}] unknown field {sorted(unknown)[0]!r}")
         try:
-            out.append({
-                "kind": choice(SupportKind)(row.get("kind")),
-                "amount": money(row["amount"]) if row.get("amount") is not None else None,
-                "granted_on": iso_date(row["granted_on"]) if row.get("granted_on") else None,
-                "recipient": text(64)(row["recipient"]) if row.get("recipient") else None,
-                "note": text(200)(row.get("note", "")),
-            })
+            out.append(
+                {
+                    "kind": choice(SupportKind)(row.get("kind")),
+                    "amount": money(row["amount"]) if row.get("amount") is not None else None,
+                    "granted_on": iso_date(row["granted_on"]) if row.get("granted_on") else None,
+                    "recipient": text(64)(row["recipient"]) if row.get("recipient") else None,
+                    "note": text(200)(row.get("note", "")),
+                }
+            )
         except Bad as exc:
             raise Bad(f"[{i}] {exc}") from exc
     return out

@@ -51,68 +51,126 @@ class Section:
 
 
 def _org_fields(v, r):
-    return {"name": v["name"], "credit_code": v["credit_code"], "kind": v["kind"],
-            "region_id": r.regions.get(v.get("region")), "description": v.get("description", ""),
-            "headcount": v.get("headcount"), "website": v.get("website", "")}
+    return {
+        "name": v["name"],
+        "credit_code": v["credit_code"],
+        "kind": v["kind"],
+        "region_id": r.regions.get(v.get("region")),
+        "description": v.get("description", ""),
+        "headcount": v.get("headcount"),
+        "website": v.get("website", ""),
+    }
 
 
 def _product_fields(v, r):
     flags = set(v.get("first_of_kind", []))
-    return {"supplier_id": r.id(Organization, v["supplier"]), "name": v["name"], "description": v["description"],
-            "maturity": v["maturity"], "price_min": v.get("price_min"), "price_max": v.get("price_max"),
-            "reference_deployments": v.get("reference_deployments", ""), "is_active": v.get("is_active", True),
-            "first_of_kind_equipment": "equipment" in flags, "first_of_kind_material": "material" in flags,
-            "first_of_kind_software": "software" in flags}
+    return {
+        "supplier_id": r.id(Organization, v["supplier"]),
+        "name": v["name"],
+        "description": v["description"],
+        "maturity": v["maturity"],
+        "price_min": v.get("price_min"),
+        "price_max": v.get("price_max"),
+        "reference_deployments": v.get("reference_deployments", ""),
+        "is_active": v.get("is_active", True),
+        "first_of_kind_equipment": "equipment" in flags,
+        "first_of_kind_material": "material" in flags,
+        "first_of_kind_software": "software" in flags,
+    }
 
 
 def _product_m2m(v, r):
-    return {"capabilities": {r.capabilities[name] for name in v.get("capabilities", [])},
-            "sectors": {r.sectors[code] for code in v.get("sectors", [])}}
+    return {
+        "capabilities": {r.capabilities[name] for name in v.get("capabilities", [])},
+        "sectors": {r.sectors[code] for code in v.get("sectors", [])},
+    }
 
 
 def _event_fields(v, r):
-    return {"name": v["name"], "kind": v.get("kind", "provincial"), "year": v["year"], "quarter": v.get("quarter"),
-            "host_region_id": r.regions[v["host_region"]], "date": v["date"], "venue": v.get("venue", ""),
-            "description": v.get("description", ""), "list_final": v.get("list_final", False)}
+    return {
+        "name": v["name"],
+        "kind": v.get("kind", "provincial"),
+        "year": v["year"],
+        "quarter": v.get("quarter"),
+        "host_region_id": r.regions[v["host_region"]],
+        "date": v["date"],
+        "venue": v.get("venue", ""),
+        "description": v.get("description", ""),
+        "list_final": v.get("list_final", False),
+    }
 
 
 def _scenario_fields(v, r):
-    return {"provider_id": r.id(Organization, v["provider"]), "title": v["title"], "category": v["category"],
-            "sector_id": r.sectors[v["sector"]], "purpose": v["purpose"], "requirements": v.get("requirements", ""),
-            "cooperation_mode": v.get("cooperation_mode", "procurement"), "budget_min": v.get("budget_min"),
-            "budget_max": v.get("budget_max"), "region_id": r.regions[v["region"]],
-            "state": v.get("state", ScenarioState.DRAFT), "published_at": v.get("published_at"),
-            "release_event_id": r.id(ReleaseEvent, v.get("release_event")),
-            "expected_start": v.get("expected_start"), "duration_months": v.get("duration_months"),
-            "contact_name": v.get("contact_name", ""), "contact_phone": v.get("contact_phone", ""),
-            "contact_email": v.get("contact_email", ""), "closed_reason": v.get("closed_reason", "")}
+    return {
+        "provider_id": r.id(Organization, v["provider"]),
+        "title": v["title"],
+        "category": v["category"],
+        "sector_id": r.sectors[v["sector"]],
+        "purpose": v["purpose"],
+        "requirements": v.get("requirements", ""),
+        "cooperation_mode": v.get("cooperation_mode", "procurement"),
+        "budget_min": v.get("budget_min"),
+        "budget_max": v.get("budget_max"),
+        "region_id": r.regions[v["region"]],
+        "state": v.get("state", ScenarioState.DRAFT),
+        "published_at": v.get("published_at"),
+        "release_event_id": r.id(ReleaseEvent, v.get("release_event")),
+        "expected_start": v.get("expected_start"),
+        "duration_months": v.get("duration_months"),
+        "contact_name": v.get("contact_name", ""),
+        "contact_phone": v.get("contact_phone", ""),
+        "contact_email": v.get("contact_email", ""),
+        "closed_reason": v.get("closed_reason", ""),
+    }
 
 
 def _proposal_fields(v, r):
-    out = {"scenario_id": r.id(Scenario, v["scenario"]), "supplier_id": r.id(Organization, v["supplier"]),
-           "kind": v.get("kind", "interest"), "status": v.get("status", "submitted"), "price": v.get("price"),
-           "plan": v.get("plan", "")}
+    out = {
+        "scenario_id": r.id(Scenario, v["scenario"]),
+        "supplier_id": r.id(Organization, v["supplier"]),
+        "kind": v.get("kind", "interest"),
+        "status": v.get("status", "submitted"),
+        "price": v.get("price"),
+        "plan": v.get("plan", ""),
+    }
     if "submitted_at" in v:
         out["submitted_at"] = v["submitted_at"]
     return out
 
 
 def _agreement_fields(v, r):
-    return {"scenario_id": r.id(Scenario, v["scenario"]), "signed_on": v["signed_on"], "amount": v.get("amount"),
-            "summary": v.get("summary", "")}
+    return {
+        "scenario_id": r.id(Scenario, v["scenario"]),
+        "signed_on": v["signed_on"],
+        "amount": v.get("amount"),
+        "summary": v.get("summary", ""),
+    }
 
 
 def _report_fields(v, r):
-    return {"scenario_id": r.id(Scenario, v["scenario"]), "reported_on": v["reported_on"], "summary": v["summary"],
-            "milestone": v.get("milestone", ""), "milestone_status": v.get("milestone_status", "planned"),
-            "progress_percent": v.get("progress_percent", 0), "cooperation_started": v.get("cooperation_started", False)}
+    return {
+        "scenario_id": r.id(Scenario, v["scenario"]),
+        "reported_on": v["reported_on"],
+        "summary": v["summary"],
+        "milestone": v.get("milestone", ""),
+        "milestone_status": v.get("milestone_status", "planned"),
+        "progress_percent": v.get("progress_percent", 0),
+        "cooperation_started": v.get("cooperation_started", False),
+    }
 
 
 def _case_fields(v, r):
-    return {"scenario_id": r.id(Scenario, v["scenario"]), "title": v["title"], "background": v["background"],
-            "solution": v["solution"], "outcomes": v["outcomes"], "outcome_figures": v.get("outcome_figures", []),
-            "recommended_national_pilot": v.get("recommended_national_pilot", False),
-            "recommended_typical_case": v.get("recommended_typical_case", False), "is_public": v.get("is_public", True)}
+    return {
+        "scenario_id": r.id(Scenario, v["scenario"]),
+        "title": v["title"],
+        "background": v["background"],
+        "solution": v["solution"],
+        "outcomes": v["outcomes"],
+        "outcome_figures": v.get("outcome_figures", []),
+        "recommended_national_pilot": v.get("recommended_national_pilot", False),
+        "recommended_typical_case": v.get("recommended_typical_case", False),
+        "is_public": v.get("is_public", True),
+    }
 
 
 SECTIONS = {
@@ -121,13 +179,19 @@ SECTIONS = {
     "products": Section(Product, {Organization: ("supplier",)}, _product_fields, _product_m2m),
     "scenarios": Section(Scenario, {Organization: ("provider",), ReleaseEvent: ("release_event",)}, _scenario_fields),
     "proposals": Section(
-        Proposal, {Scenario: ("scenario",), Organization: ("supplier",), Product: ("products",)}, _proposal_fields,
+        Proposal,
+        {Scenario: ("scenario",), Organization: ("supplier",), Product: ("products",)},
+        _proposal_fields,
         lambda v, r: {"products": {r.id(Product, k) for k in v.get("products", [])}},
     ),
     "agreements": Section(
-        Agreement, {Scenario: ("scenario",), Organization: ("suppliers",), Product: ("products",)}, _agreement_fields,
-        lambda v, r: {"suppliers": {r.id(Organization, k) for k in v["suppliers"]},
-                      "products": {r.id(Product, k) for k in v.get("products", [])}},
+        Agreement,
+        {Scenario: ("scenario",), Organization: ("suppliers",), Product: ("products",)},
+        _agreement_fields,
+        lambda v, r: {
+            "suppliers": {r.id(Organization, k) for k in v["suppliers"]},
+            "products": {r.id(Product, k) for k in v.get("products", [])},
+        },
     ),
     "progress_reports": Section(ProgressReport, {Scenario: ("scenario",)}, _report_fields),
     "benchmark_cases": Section(BenchmarkCase, {Scenario: ("scenario",)}, _case_fields),
@@ -222,14 +286,19 @@ class Writer:
             owner_col = f"{spec.model._meta.model_name}_id"
             target_col = next(f.attname for f in through._meta.fields if f.is_relation and f.attname != owner_col)
             have: dict[int, set] = {}
-            for owner, target in through.objects.filter(**{f"{owner_col}__in": by_owner}).values_list(owner_col, target_col):
+            for owner, target in through.objects.filter(**{f"{owner_col}__in": by_owner}).values_list(
+                owner_col, target_col
+            ):
                 have.setdefault(owner, set()).add(target)
             stale = [(o, t) for o, targets in have.items() for t in targets - by_owner[o]]
             for owner, target in stale:
                 through.objects.filter(**{owner_col: owner, target_col: target}).delete()
             through.objects.bulk_create(
-                [through(**{owner_col: o, target_col: t}) for o, targets in by_owner.items()
-                 for t in targets - have.get(o, set())],
+                [
+                    through(**{owner_col: o, target_col: t})
+                    for o, targets in by_owner.items()
+                    for t in targets - have.get(o, set())
+                ],
                 batch_size=BATCH,
             )
 
@@ -245,26 +314,44 @@ class Writer:
             if stale:
                 OrganizationQualification.objects.filter(organization_id=org, code__in=stale).delete()
         OrganizationQualification.objects.bulk_create(
-            [OrganizationQualification(organization_id=o, code=c) for o, codes in wanted.items()
-             for c in codes - have.get(o, set())]
+            [
+                OrganizationQualification(organization_id=o, code=c)
+                for o, codes in wanted.items()
+                for c in codes - have.get(o, set())
+            ]
         )
 
     def _sync_support(self, batch: list[dict], objects: dict) -> None:
         for v in batch:
             case = objects[v["key"]]
-            wanted = [(g["kind"], g["amount"], g["granted_on"], self.refs.id(Organization, g["recipient"]), g["note"])
-                      for g in v.get("support", [])]
-            have = list(case.support_grants.order_by("id").values_list("kind", "amount", "granted_on", "recipient_id", "note"))
+            wanted = [
+                (g["kind"], g["amount"], g["granted_on"], self.refs.id(Organization, g["recipient"]), g["note"])
+                for g in v.get("support", [])
+            ]
+            have = list(
+                case.support_grants.order_by("id").values_list("kind", "amount", "granted_on", "recipient_id", "note")
+            )
             if have != wanted:
                 case.support_grants.all().delete()
                 SupportGrant.objects.bulk_create(
-                    [SupportGrant(case=case, kind=k, amount=a, granted_on=d, recipient_id=r, note=n)
-                     for k, a, d, r, n in wanted]
+                    [
+                        SupportGrant(case=case, kind=k, amount=a, granted_on=d, recipient_id=r, note=n)
+                        for k, a, d, r, n in wanted
+                    ]
                 )
 
     def _log_states(self, states: list[tuple[Scenario, str]]) -> None:
         TransitionLog.objects.bulk_create(
-            [TransitionLog(scenario=s, action="scenarios.scenario.imported", transition="import", from_state=old,
-                           to_state=s.state, payload={"source": self.source}) for s, old in states],
+            [
+                TransitionLog(
+                    scenario=s,
+                    action="scenarios.scenario.imported",
+                    transition="import",
+                    from_state=old,
+                    to_state=s.state,
+                    payload={"source": self.source},
+                )
+                for s, old in states
+            ],
             batch_size=BATCH,
         )

@@ -22,7 +22,11 @@ class Reminder(models.Model):
         _("状态"), max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.OPEN, db_index=True
     )
     region = models.ForeignKey(
-        "marketplace.Region", verbose_name=_("市（州）"), null=True, blank=True, on_delete=models.CASCADE,
+        "marketplace.Region",
+        verbose_name=_("市（州）"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="reminders",
     )
     message = models.TextField(_("内容"))

@@ -72,7 +72,8 @@ class ReleaseEvent(models.Model):
                 name="event_provincial_has_quarter",
             ),
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=models.Q(kind=EventKind.PROVINCIAL),
+                fields=["year", "quarter"],
+                condition=models.Q(kind=EventKind.PROVINCIAL),
                 name="event_one_provincial_per_quarter",
             ),
             models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_valid"),

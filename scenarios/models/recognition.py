@@ -54,7 +54,11 @@ class SupportGrant(models.Model):
     )
     kind = models.CharField(_("支持类型"), max_length=24, choices=SupportKind.choices)
     recipient = models.ForeignKey(
-        "marketplace.Organization", verbose_name=_("受支持单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "marketplace.Organization",
+        verbose_name=_("受支持单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="support_grants",
     )
     amount = models.DecimalField(_("金额（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)

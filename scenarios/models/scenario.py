@@ -26,7 +26,10 @@ class Scenario(models.Model):
     purpose = models.TextField(_("场景用途"))
     requirements = models.TextField(_("技术要求"), blank=True)
     cooperation_mode = models.CharField(
-        _("合作方式"), max_length=20, choices=CooperationMode.choices, default=CooperationMode.PROCUREMENT,
+        _("合作方式"),
+        max_length=20,
+        choices=CooperationMode.choices,
+        default=CooperationMode.PROCUREMENT,
         db_index=True,
     )
     budget_min = models.DecimalField(_("预算下限（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -41,12 +44,20 @@ class Scenario(models.Model):
         _("状态"), max_length=20, choices=ScenarioState.choices, default=ScenarioState.DRAFT, db_index=True
     )
     plan = models.ForeignKey(
-        "scenarios.AnnualPlan", verbose_name=_("年度开放计划"), null=True, blank=True, on_delete=models.PROTECT,
+        "scenarios.AnnualPlan",
+        verbose_name=_("年度开放计划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="scenarios",
     )
     planned_quarter = models.PositiveSmallIntegerField(_("计划发布季度"), null=True, blank=True)
     release_event = models.ForeignKey(
-        "scenarios.ReleaseEvent", verbose_name=_("发布活动"), null=True, blank=True, on_delete=models.PROTECT,
+        "scenarios.ReleaseEvent",
+        verbose_name=_("发布活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="scenarios",
     )
     published_at = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
@@ -56,12 +67,20 @@ class Scenario(models.Model):
     cooperation_started_at = models.DateTimeField(_("开展合作时间"), null=True, blank=True)
     closed_reason = models.TextField(_("关闭原因"), blank=True)
     replicated_from = models.ForeignKey(
-        "scenarios.BenchmarkCase", verbose_name=_("复制推广自标杆案例"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="replications",
+        "scenarios.BenchmarkCase",
+        verbose_name=_("复制推广自标杆案例"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replications",
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -81,7 +100,8 @@ class Scenario(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(budget_min__isnull=True) | models.Q(budget_max__isnull=True)
+                condition=models.Q(budget_min__isnull=True)
+                | models.Q(budget_max__isnull=True)
                 | models.Q(budget_min__lte=models.F("budget_max")),
                 name="scenario_budget_min_le_max",
             ),
@@ -133,7 +153,11 @@ class TransitionLog(models.Model):
     from_state = models.CharField(_("原状态"), max_length=20, choices=ScenarioState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=ScenarioState.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

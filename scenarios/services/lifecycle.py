@@ -48,7 +48,11 @@ def _check(actor: Actor, t: Transition, scenario: Scenario, reason: str, params:
             status=409,
         )
     if t.reason_required and not reason.strip():
-        raise DomainError("reason_required", _("“{action}”须填写原因。").format(action=t.label), fields={"reason": [_("请填写原因。")]})
+        raise DomainError(
+            "reason_required",
+            _("“{action}”须填写原因。").format(action=t.label),
+            fields={"reason": [_("请填写原因。")]},
+        )
     if t.guard:
         problem = GUARDS[t.guard](scenario, params)
         if problem:
@@ -160,14 +164,24 @@ def scenario_return(*, scenario_id: int, actor_user, reason: str) -> Scenario:
 
 
 def scenario_approve(
-    *, scenario_id: int, actor_user, year: int | None = None, quarter: int | None = None,
-    event_id: int | None = None, reason: str = "",
+    *,
+    scenario_id: int,
+    actor_user,
+    year: int | None = None,
+    quarter: int | None = None,
+    event_id: int | None = None,
+    reason: str = "",
 ) -> Scenario:
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise DomainError("invalid_quarter", _("季度须为 1 至 4。"), fields={"quarter": [_("季度须为 1 至 4。")]})
     return _run(
-        "approve", scenario_id=scenario_id, actor_user=actor_user, reason=reason,
-        year=year, quarter=quarter, event=_event(event_id),
+        "approve",
+        scenario_id=scenario_id,
+        actor_user=actor_user,
+        reason=reason,
+        year=year,
+        quarter=quarter,
+        event=_event(event_id),
     )
 
 

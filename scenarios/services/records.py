@@ -35,8 +35,20 @@ from ..models import (
 from ..selectors import actor_is, scenario_is_visible_to
 
 SCENARIO_EDITABLE_FIELDS = {
-    "title", "category", "sector", "purpose", "requirements", "cooperation_mode", "budget_min", "budget_max",
-    "expected_start", "duration_months", "contact_name", "contact_phone", "contact_email", "region",
+    "title",
+    "category",
+    "sector",
+    "purpose",
+    "requirements",
+    "cooperation_mode",
+    "budget_min",
+    "budget_max",
+    "expected_start",
+    "duration_months",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "region",
 }
 EDITABLE_BEFORE_PUBLISH = (ScenarioState.DRAFT, ScenarioState.SUBMITTED, ScenarioState.APPROVED)
 
@@ -64,9 +76,12 @@ def _require(actor: Actor, scenario: Scenario, *who: Who) -> None:
 
 # --- Annual plan and events ------------------------------------------------------------------------------
 
+
 def annual_plan_for_year(year: int) -> AnnualPlan:
     """The year's open plan, created with the default targets the first time it is needed."""
-    plan, created = AnnualPlan.objects.get_or_create(year=year, defaults={"title": _("{year}年度场景开放计划").format(year=year)})
+    plan, created = AnnualPlan.objects.get_or_create(
+        year=year, defaults={"title": _("{year}年度场景开放计划").format(year=year)}
+    )
     if created:
         AnnualTarget.objects.bulk_create(
             [AnnualTarget(plan=plan, metric=m, value=v) for m, v in DEFAULT_TARGETS.items()], ignore_conflicts=True
@@ -88,6 +103,7 @@ def release_event_create(*, actor_user, **fields: Any) -> ReleaseEvent:
 
 # --- Scenarios -------------------------------------------------------------------------------------------
 
+
 def scenario_create(*, actor_user, provider: Organization | None = None, **fields: Any) -> Scenario:
     """A provider drafts a scenario; city staff or the link office may draft one for a provider."""
     actor = actor_for(actor_user)
@@ -96,7 +112,9 @@ def scenario_create(*, actor_user, provider: Organization | None = None, **field
     elif actor.role not in (Role.CITY_STAFF, Role.LINK_OFFICE) or provider is None:
         raise PermissionDenied("not_allowed", _("只有场景提供方、市州工作人员或链长办可以创建场景。"))
     if provider.kind not in PROVIDER_KINDS:
-        raise DomainError("invalid", _("场景提供方须为政府部门或企业。"), fields={"provider": [_("须为政府部门或企业。")]})
+        raise DomainError(
+            "invalid", _("场景提供方须为政府部门或企业。"), fields={"provider": [_("须为政府部门或企业。")]}
+        )
     unknown = set(fields) - SCENARIO_EDITABLE_FIELDS
     if unknown:
         raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
@@ -108,8 +126,12 @@ def scenario_create(*, actor_user, provider: Organization | None = None, **field
     with transaction.atomic():
         scenario.save()
         TransitionLog.objects.create(
-            scenario=scenario, action="scenarios.scenario.created", transition="create", from_state="",
-            to_state=ScenarioState.DRAFT, actor=actor_user,
+            scenario=scenario,
+            action="scenarios.scenario.created",
+            transition="create",
+            from_state="",
+            to_state=ScenarioState.DRAFT,
+            actor=actor_user,
         )
     return scenario
 
@@ -137,9 +159,15 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
 
 # --- Proposals -------------------------------------------------------------------------------------------
 
+
 def proposal_submit(
-    *, scenario_id: int, actor_user, kind: str = "interest", product_ids: list[int] | None = None,
-    price: Decimal | None = None, plan: str = "",
+    *,
+    scenario_id: int,
+    actor_user,
+    kind: str = "interest",
+    product_ids: list[int] | None = None,
+    price: Decimal | None = None,
+    plan: str = "",
 ) -> Proposal:
     """A supplier expresses interest in, or proposes for, a published scenario (once; later calls update)."""
     actor = actor_for(actor_user)
@@ -151,11 +179,20 @@ def proposal_submit(
             raise DomainError("invalid_state", _("只能对已发布、尚未签约的场景提交方案。"), status=409)
         products = list(Product.objects.filter(pk__in=product_ids or [], supplier_id=actor.organization_id))
         if len(products) != len(set(product_ids or [])):
-            raise DomainError("invalid", _("只能选择本企业的产品。"), fields={"products": [_("只能选择本企业的产品。")]})
+            raise DomainError(
+                "invalid", _("只能选择本企业的产品。"), fields={"products": [_("只能选择本企业的产品。")]}
+            )
         proposal, _created = Proposal.objects.update_or_create(
-            scenario=scenario, supplier=actor.organization,
-            defaults={"kind": kind, "price": price, "plan": plan, "submitted_by": actor_user,
-                      "submitted_at": timezone.now(), "status": "submitted"},
+            scenario=scenario,
+            supplier=actor.organization,
+            defaults={
+                "kind": kind,
+                "price": price,
+                "plan": plan,
+                "submitted_by": actor_user,
+                "submitted_at": timezone.now(),
+                "status": "submitted",
+            },
         )
         _full_clean(proposal, exclude=["key", "scenario", "supplier"])
         proposal.products.set(products)
@@ -164,9 +201,16 @@ def proposal_submit(
 
 # --- Agreements and follow-up ----------------------------------------------------------------------------
 
+
 def agreement_create(
-    *, scenario_id: int, actor_user, supplier_ids: list[int], signed_on: datetime.date,
-    amount: Decimal | None = None, product_ids: list[int] | None = None, summary: str = "",
+    *,
+    scenario_id: int,
+    actor_user,
+    supplier_ids: list[int],
+    signed_on: datetime.date,
+    amount: Decimal | None = None,
+    product_ids: list[int] | None = None,
+    summary: str = "",
 ) -> Agreement:
     """Record the cooperation agreement that a scenario's `sign` transition requires."""
     actor = actor_for(actor_user)
@@ -177,11 +221,17 @@ def agreement_create(
             raise DomainError("invalid_state", _("只能为已发布的场景登记合作协议。"), status=409)
         suppliers = list(Organization.objects.filter(pk__in=supplier_ids, kind=OrganizationKind.SUPPLIER))
         if not suppliers or len(suppliers) != len(set(supplier_ids)):
-            raise DomainError("invalid", _("协议须有至少一家产品提供方。"), fields={"suppliers": [_("请选择产品提供方。")]})
+            raise DomainError(
+                "invalid", _("协议须有至少一家产品提供方。"), fields={"suppliers": [_("请选择产品提供方。")]}
+            )
         products = list(Product.objects.filter(pk__in=product_ids or [], supplier__in=suppliers))
         if len(products) != len(set(product_ids or [])):
-            raise DomainError("invalid", _("采购产品须属于签约的产品提供方。"), fields={"products": [_("产品与签约方不符。")]})
-        agreement = Agreement(scenario=scenario, signed_on=signed_on, amount=amount, summary=summary, created_by=actor_user)
+            raise DomainError(
+                "invalid", _("采购产品须属于签约的产品提供方。"), fields={"products": [_("产品与签约方不符。")]}
+            )
+        agreement = Agreement(
+            scenario=scenario, signed_on=signed_on, amount=amount, summary=summary, created_by=actor_user
+        )
         _full_clean(agreement, exclude=["key"])
         agreement.save()
         agreement.suppliers.set(suppliers)
@@ -204,6 +254,7 @@ def progress_report_create(*, scenario_id: int, actor_user, **fields: Any) -> Pr
 
 
 # --- Benchmark cases and demonstration zones -------------------------------------------------------------
+
 
 def benchmark_case_create(
     *, scenario_id: int, actor_user, support: list[dict[str, Any]] | None = None, **fields: Any
@@ -239,4 +290,3 @@ def zone_designate(*, zone_id: int, actor_user, on: datetime.date | None = None)
         zone.designated_on = on or timezone.localdate()
         zone.save(update_fields=["status", "designated_on"])
     return zone
-

@@ -41,20 +41,30 @@ def small_market():
     supplier = OrganizationFactory(kind=K.SUPPLIER, key="sup-1", headcount=120)
     OrganizationQualification.objects.create(organization=supplier, code="high_tech")
     provider = OrganizationFactory(kind=K.ENTERPRISE, key="ent-1", region=region("510700"))
-    product = ProductFactory(supplier=supplier, key="prod-1", price_min=30, price_max=120.5, first_of_kind_software=True)
+    product = ProductFactory(
+        supplier=supplier, key="prod-1", price_min=30, price_max=120.5, first_of_kind_software=True
+    )
     product.capabilities.set([Capability.objects.create(name="机器视觉"), Capability.objects.create(name="缺陷检测")])
     product.sectors.set([sector("manufacturing.02")])
     event = ReleaseEventFactory(key="evt-1", kind="provincial", quarter=1, date=datetime.date(2026, 3, 15))
-    scenario = ScenarioFactory(key="scn-1", provider=provider, state="benchmark", release_event=event,
-                               budget_min=50, budget_max=200)
+    scenario = ScenarioFactory(
+        key="scn-1", provider=provider, state="benchmark", release_event=event, budget_min=50, budget_max=200
+    )
     ScenarioFactory(key="scn-2", provider=provider, state="draft")
-    proposal = Proposal.objects.create(key="prop-1", scenario=scenario, supplier=supplier, price=88,
-                                       submitted_at=datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC))
+    proposal = Proposal.objects.create(
+        key="prop-1",
+        scenario=scenario,
+        supplier=supplier,
+        price=88,
+        submitted_at=datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC),
+    )
     proposal.products.set([product])
     agreement = AgreementFactory(key="agr-1", scenario=scenario, suppliers=[supplier])
     agreement.products.set([product])
     ProgressReportFactory(key="rpt-1", scenario=scenario)
-    case = BenchmarkCaseFactory(key="case-1", scenario=scenario, outcome_figures=[{"label": "检出率", "value": 99.6, "unit": "%"}])
+    case = BenchmarkCaseFactory(
+        key="case-1", scenario=scenario, outcome_figures=[{"label": "检出率", "value": 99.6, "unit": "%"}]
+    )
     SupportGrant.objects.create(case=case, kind="compute_subsidy", amount=50, recipient=supplier)
 
 
@@ -65,8 +75,20 @@ def export_text() -> str:
 
 
 def empty_the_market():
-    for model in (SupportGrant, BenchmarkCase, ProgressReport, Agreement, Proposal, TransitionLog, Scenario,
-                  ReleaseEvent, Product, Capability, OrganizationQualification, Organization):
+    for model in (
+        SupportGrant,
+        BenchmarkCase,
+        ProgressReport,
+        Agreement,
+        Proposal,
+        TransitionLog,
+        Scenario,
+        ReleaseEvent,
+        Product,
+        Capability,
+        OrganizationQualification,
+        Organization,
+    ):
         model.objects.all().delete()
 
 
@@ -113,10 +135,26 @@ def test_import_updates_the_record_with_the_same_key_and_logs_an_imported_state(
 def test_references_may_point_forward_in_the_file(tmp_path):
     doc = {
         "format": "ai-scenario-market/1",
-        "products": [{"key": "p1", "supplier": "s1", "name": "检测系统", "description": "缺陷检测",
-                      "maturity": "mature", "sectors": ["manufacturing.02"], "capabilities": ["机器视觉"]}],
-        "organizations": [{"key": "s1", "name": "供应商", "credit_code": OrganizationFactory.build().credit_code,
-                           "kind": "supplier", "region": "510100"}],
+        "products": [
+            {
+                "key": "p1",
+                "supplier": "s1",
+                "name": "检测系统",
+                "description": "缺陷检测",
+                "maturity": "mature",
+                "sectors": ["manufacturing.02"],
+                "capabilities": ["机器视觉"],
+            }
+        ],
+        "organizations": [
+            {
+                "key": "s1",
+                "name": "供应商",
+                "credit_code": OrganizationFactory.build().credit_code,
+                "kind": "supplier",
+                "region": "510100",
+            }
+        ],
     }
     import_market(write(tmp_path, json.dumps(doc, ensure_ascii=False)))
     assert Product.objects.get(key="p1").supplier.key == "s1"
@@ -144,11 +182,19 @@ def test_unknown_fields_bad_references_and_duplicates_are_errors(tmp_path):
     doc = {
         "format": "ai-scenario-market/1",
         "organizations": [
-            {"key": "g1", "name": "局", "credit_code": OrganizationFactory.build().credit_code, "kind": "government",
-             "region": "510100", "colour": "red"},
+            {
+                "key": "g1",
+                "name": "局",
+                "credit_code": OrganizationFactory.build().credit_code,
+                "kind": "government",
+                "region": "510100",
+                "colour": "red",
+            },
         ],
-        "products": [{"key": "p1", "supplier": "g1", "name": "x", "description": "y", "maturity": "mature"},
-                     {"key": "p1", "supplier": "nobody", "name": "x", "description": "y", "maturity": "mature"}],
+        "products": [
+            {"key": "p1", "supplier": "g1", "name": "x", "description": "y", "maturity": "mature"},
+            {"key": "p1", "supplier": "nobody", "name": "x", "description": "y", "maturity": "mature"},
+        ],
         "widgets": [],
     }
     with pytest.raises(ImportFailed) as exc:

@@ -92,7 +92,10 @@ def test_link_office_takes_a_scenario_from_draft_to_signed_in_the_admin(office_c
     scenario.refresh_from_db()
     assert scenario.state == "signed"
     assert list(TransitionLog.objects.filter(scenario=scenario).values_list("transition", flat=True)) == [
-        "submit", "approve", "publish", "sign"
+        "submit",
+        "approve",
+        "publish",
+        "sign",
     ]
 
 
@@ -109,13 +112,27 @@ def test_admin_add_goes_through_the_service_and_shows_its_refusal(city_client):
 
 def test_city_staff_create_a_scenario_for_a_provider_of_their_region(city_client):
     provider = OrganizationFactory(kind=K.GOVERNMENT)
-    page = city_client.post(reverse("admin:scenarios_scenario_add"), {
-        "provider": provider.pk, "title": "社区独居老人监测", "region": provider.region.pk, "category": "government",
-        "sector": provider.region.pk and Scenario._meta.get_field("sector").related_model.objects.get(code="livelihood.02").pk,
-        "purpose": "跌倒监测", "requirements": "", "cooperation_mode": "pilot", "contact_name": "李",
-        "contact_phone": "", "contact_email": "", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0",
-    })
+    page = city_client.post(
+        reverse("admin:scenarios_scenario_add"),
+        {
+            "provider": provider.pk,
+            "title": "社区独居老人监测",
+            "region": provider.region.pk,
+            "category": "government",
+            "sector": provider.region.pk
+            and Scenario._meta.get_field("sector").related_model.objects.get(code="livelihood.02").pk,
+            "purpose": "跌倒监测",
+            "requirements": "",
+            "cooperation_mode": "pilot",
+            "contact_name": "李",
+            "contact_phone": "",
+            "contact_email": "",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+        },
+    )
     assert page.status_code == 302, page.text[:2000]
     scenario = Scenario.objects.get(title="社区独居老人监测")
     assert scenario.state == "draft"
@@ -130,6 +147,9 @@ def test_providers_and_suppliers_have_no_admin(client):
 def test_publish_all_action_publishes_the_events_list(office_client):
     event = ReleaseEventFactory()
     scenarios = [ScenarioFactory(state="approved", release_event=event) for _ in range(2)]
-    office_client.post(reverse("admin:scenarios_releaseevent_changelist"),
-                       {"action": "publish_all", "_selected_action": [event.pk]}, follow=True)
+    office_client.post(
+        reverse("admin:scenarios_releaseevent_changelist"),
+        {"action": "publish_all", "_selected_action": [event.pk]},
+        follow=True,
+    )
     assert Scenario.objects.filter(pk__in=[s.pk for s in scenarios], state="published").count() == 2

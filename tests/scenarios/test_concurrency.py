@@ -11,7 +11,11 @@ from scenarios.models import Scenario, TransitionLog
 from tests.conftest import requires_postgres
 from tests.factories import ReleaseEventFactory, ScenarioFactory
 
-pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    requires_postgres,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def race(n: int, action) -> list:
@@ -23,7 +27,7 @@ def race(n: int, action) -> list:
         try:
             barrier.wait()
             outcomes[i] = action()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what is asserted
+        except Exception as exc:
             outcomes[i] = exc
         finally:
             connections.close_all()
@@ -41,9 +45,9 @@ def test_same_transition_twice_at_once_succeeds_exactly_once(transition, link_of
     assert connection.vendor == "postgresql"
     state = {"approve": "submitted", "publish": "approved", "withdraw": "submitted"}[transition]
     scenario = ScenarioFactory(state=state, release_event=ReleaseEventFactory())
-    outcomes = race(2, lambda: services.scenario_transition(
-        name=transition, scenario_id=scenario.pk, actor_user=link_office
-    ))
+    outcomes = race(
+        2, lambda: services.scenario_transition(name=transition, scenario_id=scenario.pk, actor_user=link_office)
+    )
     wins = [o for o in outcomes if isinstance(o, Scenario)]
     refusals = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(wins) == 1, outcomes

@@ -72,7 +72,9 @@ ALLOWED = [(t.name, src, who) for t in TRANSITIONS.values() for src in sorted(t.
 
 
 @pytest.mark.parametrize(("name", "source", "who"), ALLOWED)
-def test_allowed_transition_moves_state_and_logs_once(name, source, who, people, provider, django_capture_on_commit_callbacks):
+def test_allowed_transition_moves_state_and_logs_once(
+    name, source, who, people, provider, django_capture_on_commit_callbacks
+):
     scenario = make_ready(name, source, provider)
     actor = people[WHO_TO_PERSON[who]]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -83,7 +85,10 @@ def test_allowed_transition_moves_state_and_logs_once(name, source, who, people,
     logs = list(TransitionLog.objects.filter(scenario=scenario))
     assert len(logs) == 1
     assert (logs[0].from_state, logs[0].to_state, logs[0].actor, logs[0].action) == (
-        source, t.target, actor, f"scenarios.scenario.{name}"
+        source,
+        t.target,
+        actor,
+        f"scenarios.scenario.{name}",
     )
     assert len(callbacks) == 1  # the follow-on work, scheduled for after the commit
 
@@ -107,7 +112,10 @@ WRONG_ROLE = [
     (t.name, person)
     for t in TRANSITIONS.values()
     for person in ("provider", "other_provider", "city_staff", "supplier")
-    if not (person in ("provider", "city_staff") and {"provider": Who.PROVIDER, "city_staff": Who.REGION_STAFF}[person] in t.who)
+    if not (
+        person in ("provider", "city_staff")
+        and {"provider": Who.PROVIDER, "city_staff": Who.REGION_STAFF}[person] in t.who
+    )
 ]
 
 
@@ -162,7 +170,9 @@ def test_transition_needing_a_reason_is_refused_without_one(name, people, provid
 
 def test_zone_of_another_sector_does_not_cover_the_scenario(people, provider):
     scenario = ScenarioFactory(provider=provider.organization, state=S.BENCHMARK)
-    DemonstrationZoneFactory(region=scenario.region, sector=scenario.sector.parent.children.exclude(pk=scenario.sector_id).first())
+    DemonstrationZoneFactory(
+        region=scenario.region, sector=scenario.sector.parent.children.exclude(pk=scenario.sector_id).first()
+    )
     with pytest.raises(DomainError, match="示范区"):
         services.scenario_include_in_zone(scenario_id=scenario.pk, actor_user=people["link_office"])
 

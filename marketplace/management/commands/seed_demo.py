@@ -17,8 +17,12 @@ class Command(BaseCommand):
             self.stdout.write("The market already has data; demo data left as it is.")
         else:
             counts = build(password=password, seed=seed)
-            self.stdout.write(self.style.SUCCESS("Demo market created: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
+            self.stdout.write(
+                self.style.SUCCESS("Demo market created: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            )
         self.stdout.write("\nDemo accounts (http://127.0.0.1:8000/admin/ for the link office and city staff):")
         for username, who in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<16} {who}")
-        self.stdout.write(f"  password: {password}" + (" (change it with --password)" if password == "demo12345" else ""))
+        self.stdout.write(
+            f"  password: {password}" + (" (change it with --password)" if password == "demo12345" else "")
+        )
