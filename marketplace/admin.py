@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin
+from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ServiceForm, role_of
 
+from .choices import Role
 from .models import Capability, Member, Notification, Organization, OrganizationQualification, Product, Region, Sector
+from .services import PRODUCT_FIELDS, product_create, product_update
 
 admin.site.site_header = _("人工智能应用场景开放平台")
 admin.site.site_title = _("场景开放平台")
@@ -13,6 +15,7 @@ admin.site.index_title = _("工作台")
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
+    public = True
     list_display = ["code", "name", "province_name"]
     list_filter = ["province_name"]
     search_fields = ["code", "name"]
@@ -20,6 +23,7 @@ class RegionAdmin(ReadOnlyAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(MarketAdmin):
+    public = True
     list_display = ["code", "name", "parent", "is_key_sector"]
     list_filter = ["is_key_sector", "parent"]
     search_fields = ["code", "name"]
@@ -39,6 +43,7 @@ class MemberInline(MarketInline):
 @admin.register(Organization)
 class OrganizationAdmin(MarketAdmin):
     region_path = "region_id"
+    provider_path = supplier_path = "id"  # their own organisation, read-only
     list_display = ["name", "kind", "region", "credit_code", "product_count"]
     list_filter = ["kind", "region", "qualifications__code"]
     search_fields = ["name", "credit_code", "key"]
@@ -65,6 +70,7 @@ class OrganizationAdmin(MarketAdmin):
 @admin.register(Member)
 class MemberAdmin(MarketAdmin):
     region_path = "organization__region_id"
+    provider_path = supplier_path = "organization_id"
     list_display = ["user", "organization", "role", "title"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "organization__name"]
@@ -75,11 +81,28 @@ class MemberAdmin(MarketAdmin):
 
 @admin.register(Capability)
 class CapabilityAdmin(MarketAdmin):
+    public = True
     search_fields = ["name"]
+
+
+class ProductAdminForm(ServiceForm):
+    class Meta:
+        model = Product
+        fields = ["supplier", "capabilities", "sectors", *sorted(PRODUCT_FIELDS)]
+
+    def apply(self, cleaned):
+        fields = {f: cleaned[f] for f in PRODUCT_FIELDS if f in cleaned}
+        tags = {"capabilities": list(cleaned.get("capabilities", [])), "sectors": list(cleaned.get("sectors", []))}
+        if self.instance.pk is None:
+            return product_create(actor_user=self.actor_user, supplier=cleaned.get("supplier"), **tags, **fields)
+        return product_update(product_id=self.instance.pk, actor_user=self.actor_user, **tags, **fields)
 
 
 @admin.register(Product)
 class ProductAdmin(MarketAdmin):
+    form = ProductAdminForm
+    supplier_path = "supplier_id"
+    owners_can_add = owners_can_change = (Role.SUPPLIER,)
     list_display = ["name", "supplier", "maturity", "price_min", "price_max", "is_active"]
     list_filter = ["maturity", "is_active", "sectors", "first_of_kind_equipment", "first_of_kind_software"]
     search_fields = ["name", "description", "supplier__name", "capabilities__name", "key"]
@@ -87,9 +110,14 @@ class ProductAdmin(MarketAdmin):
     list_select_related = ["supplier"]
     readonly_fields = ["key"]
 
+    def get_exclude(self, request, obj=None):
+        # A supplier's products are its own: the supplier is not a choice for them.
+        return ["supplier"] if role_of(request) == Role.SUPPLIER else []
+
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
+    public = True  # everyone reads their own: the queryset is the recipient's
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .choices import ROLE_OF_KIND, MemberRole, Role
-from .models import Member, Notification, Organization
+from common.errors import DomainError, NotFound, PermissionDenied
 
-# Link office and city staff work in the admin; providers and suppliers use the API and web pages.
-ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF)
+from .choices import ROLE_OF_KIND, MemberRole, OrganizationKind, Role
+from .models import Member, Notification, Organization, Product
+from .selectors import actor_for
+
+# Every role uses the admin workbench, each scoped to what it may see (common/admin.py).
+ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF, Role.PROVIDER, Role.SUPPLIER)
 
 
 def member_add(
@@ -52,3 +57,68 @@ def notification_send(
     ]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
+
+
+PRODUCT_FIELDS = {
+    "name",
+    "description",
+    "maturity",
+    "reference_deployments",
+    "price_min",
+    "price_max",
+    "first_of_kind_equipment",
+    "first_of_kind_material",
+    "first_of_kind_software",
+    "is_active",
+}
+
+
+def _product_validate(product: Product) -> None:
+    try:
+        product.full_clean(exclude=["key"])
+    except ValidationError as exc:
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        raise DomainError("invalid", _("输入有误，请检查标注的字段。"), fields=fields) from exc
+
+
+def product_create(
+    *, actor_user, supplier: Organization | None = None, capabilities=(), sectors=(), **fields
+) -> Product:
+    """A supplier adds a product to its catalogue (the link office may add one for a supplier)."""
+    actor = actor_for(actor_user)
+    if actor.role == Role.SUPPLIER:
+        supplier = actor.organization
+    elif not actor.is_link_office or supplier is None:
+        raise PermissionDenied("not_allowed", _("只有产品提供方可以维护产品目录。"))
+    if supplier.kind != OrganizationKind.SUPPLIER:
+        raise DomainError("invalid", _("产品须属于产品提供方。"), fields={"supplier": [_("须为产品提供方。")]})
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
+    product = Product(supplier=supplier, **fields)
+    _product_validate(product)
+    with transaction.atomic():
+        product.save()
+        product.capabilities.set(capabilities)
+        product.sectors.set(sectors)
+    return product
+
+
+def product_update(*, product_id: int, actor_user, capabilities=None, sectors=None, **fields) -> Product:
+    actor = actor_for(actor_user)
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
+    with transaction.atomic():
+        product = Product.objects.select_for_update().filter(pk=product_id).first()
+        if product is None or not (actor.is_link_office or product.supplier_id == actor.organization_id):
+            raise NotFound("not_found", _("产品不存在。"))
+        for field, value in fields.items():
+            setattr(product, field, value)
+        _product_validate(product)
+        product.save()
+        if capabilities is not None:
+            product.capabilities.set(capabilities)
+        if sectors is not None:
+            product.sectors.set(sectors)
+    return product

@@ -6,14 +6,18 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes
+from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes, role_of
 from common.errors import DomainError
+from marketplace.choices import Role
+from marketplace.models import Product
+from marketplace.selectors import actor_for
 
 from . import services
 from .admin_forms import (
     AgreementAdminForm,
     BenchmarkCaseAdminForm,
     ProgressReportAdminForm,
+    ProposalAdminForm,
     ScenarioAdminForm,
     TransitionForm,
 )
@@ -38,6 +42,7 @@ from .models import (
     SupportGrant,
     TransitionLog,
 )
+from .selectors import PUBLIC_STATES
 
 
 class TransitionLogInline(ReadOnlyInline):
@@ -95,7 +100,9 @@ def transition_action(t: Transition):
 class ScenarioAdmin(MarketAdmin):
     form = ScenarioAdminForm
     region_path = "region_id"
+    provider_path = "provider_id"
     city_staff_can_add = city_staff_can_change = True
+    owners_can_add = owners_can_change = (Role.PROVIDER,)
     list_display = ["title", "provider", "region", "sector", "category", "state", "release_event", "published_at"]
     list_filter = [
         "state",
@@ -156,16 +163,28 @@ class ScenarioAdmin(MarketAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change):
-        pass  # the form's service already saved it
+    def has_module_permission(self, request):
+        # Suppliers browse the published scenarios (to propose); they own none.
+        return super().has_module_permission(request) or (request.user.is_staff and role_of(request) == Role.SUPPLIER)
 
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+    def get_queryset(self, request):
+        if role_of(request) == Role.SUPPLIER:
+            return Scenario.objects.filter(state__in=PUBLIC_STATES).select_related(*self.list_select_related)
+        return super().get_queryset(request)
+
+    def get_actions(self, request):
+        return {} if role_of(request) == Role.SUPPLIER else super().get_actions(request)
+
+    def get_fieldsets(self, request, obj=None):
+        if role_of(request) != Role.PROVIDER:
+            return self.fieldsets
+        # A provider's scenarios are its own: the provider is not a choice for it.
+        return [(name, {"fields": [f for f in opts["fields"] if f != "provider"]}) for name, opts in self.fieldsets]
 
 
 class ScenarioChildAdmin(MarketAdmin):
     region_path = "scenario__region_id"
+    provider_path = "scenario__provider_id"
     autocomplete_fields = ["scenario"]
     list_select_related = ["scenario", "scenario__region"]
 
@@ -176,6 +195,9 @@ class ProposalAttachmentInline(DocumentInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(ScenarioChildAdmin):
+    form = ProposalAdminForm
+    supplier_path = "supplier_id"
+    owners_can_add = (Role.SUPPLIER,)
     list_display = ["scenario", "supplier", "kind", "status", "price", "submitted_at"]
     list_filter = ["kind", "status", "scenario__region"]
     search_fields = ["scenario__title", "supplier__name", "key"]
@@ -193,8 +215,18 @@ class ProposalAdmin(ScenarioChildAdmin):
     list_select_related = ["scenario", "supplier"]
     inlines = [ProposalAttachmentInline]
 
-    def has_add_permission(self, request):
-        return False  # suppliers submit their own proposals
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ["key"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["scenario", "kind", "products", "price", "plan"]
+        return super().get_fields(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "products":
+            kwargs["queryset"] = Product.objects.filter(supplier_id=actor_for(request.user).organization_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class AgreementDocumentInline(DocumentInline):
@@ -204,7 +236,9 @@ class AgreementDocumentInline(DocumentInline):
 @admin.register(Agreement)
 class AgreementAdmin(ScenarioChildAdmin):
     form = AgreementAdminForm
+    supplier_path = "suppliers"
     city_staff_can_add = city_staff_can_change = True
+    owners_can_add = (Role.PROVIDER,)
     list_display = ["scenario", "signed_on", "amount", "supplier_names"]
     list_filter = ["signed_on", "scenario__region"]
     search_fields = ["scenario__title", "suppliers__name", "key"]
@@ -227,7 +261,9 @@ class ProgressEvidenceInline(DocumentInline):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScenarioChildAdmin):
     form = ProgressReportAdminForm
+    supplier_path = "scenario__agreements__suppliers"
     city_staff_can_add = city_staff_can_change = True
+    owners_can_add = (Role.PROVIDER,)
     list_display = [
         "scenario",
         "reported_on",
@@ -256,6 +292,7 @@ class BenchmarkPictureInline(DocumentInline):
 @admin.register(BenchmarkCase)
 class BenchmarkCaseAdmin(ScenarioChildAdmin):
     form = BenchmarkCaseAdminForm
+    supplier_path = "scenario__agreements__suppliers"
     city_staff_can_add = city_staff_can_change = True
     list_display = ["title", "scenario", "recommended_national_pilot", "recommended_typical_case", "is_public"]
     list_filter = ["recommended_national_pilot", "recommended_typical_case", "is_public", "scenario__region"]
@@ -266,6 +303,7 @@ class BenchmarkCaseAdmin(ScenarioChildAdmin):
 @admin.register(DemonstrationZone)
 class DemonstrationZoneAdmin(MarketAdmin):
     region_path = "region_id"
+    public = True
     list_display = ["name", "region", "sector", "status", "score", "designated_on", "national_applied_on"]
     list_filter = ["status", "region", "sector"]
     search_fields = ["name", "region__name", "sector__name"]
@@ -293,6 +331,7 @@ class EventScenarioInline(ReadOnlyInline):
 
 @admin.register(ReleaseEvent)
 class ReleaseEventAdmin(MarketAdmin):
+    public = True
     list_display = ["name", "kind", "year", "quarter", "host_region", "date", "list_final", "scenario_count"]
     list_filter = ["kind", "year", "host_region", "list_final"]
     search_fields = ["name", "venue"]
@@ -338,6 +377,8 @@ class AnnualPlanAdmin(MarketAdmin):
 @admin.register(DockingMeeting)
 class DockingMeetingAdmin(MarketAdmin):
     region_path = "scenario__region_id"
+    provider_path = "scenario__provider_id"
+    supplier_path = "supplier_id"
     list_display = ["event", "starts_at", "table", "scenario", "supplier", "requested", "score"]
     list_filter = ["event", "requested"]
     list_select_related = ["event", "scenario", "supplier"]
@@ -347,6 +388,7 @@ class DockingMeetingAdmin(MarketAdmin):
 @admin.register(TransitionLog)
 class TransitionLogAdmin(ReadOnlyAdmin):
     region_path = "scenario__region_id"
+    provider_path = "scenario__provider_id"
     list_display = ["at", "scenario", "transition", "from_state", "to_state", "actor", "reason"]
     list_filter = ["transition", "to_state", "at"]
     search_fields = ["scenario__title", "reason", "actor__username"]

@@ -9,7 +9,7 @@ from common.admin import ServiceForm
 
 from . import services
 from .lifecycle import Transition
-from .models import Agreement, BenchmarkCase, ProgressReport, ReleaseEvent, Scenario
+from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, ReleaseEvent, Scenario
 from .services.records import SCENARIO_EDITABLE_FIELDS
 
 
@@ -44,11 +44,29 @@ class ScenarioAdminForm(ServiceForm):
     def apply(self, cleaned):
         fields = {f: cleaned[f] for f in SCENARIO_EDITABLE_FIELDS if f in cleaned}
         if self.instance.pk is None:
-            return services.scenario_create(actor_user=self.actor_user, provider=cleaned["provider"], **fields)
+            return services.scenario_create(actor_user=self.actor_user, provider=cleaned.get("provider"), **fields)
         changed = {f: v for f, v in fields.items() if f in self.changed_data}
         if changed:
             return services.scenario_update(scenario_id=self.instance.pk, actor_user=self.actor_user, **changed)
         return None
+
+
+class ProposalAdminForm(ServiceForm):
+    class Meta:
+        model = Proposal
+        fields = ["scenario", "kind", "products", "price", "plan"]
+
+    def apply(self, cleaned):
+        if self.instance.pk is not None:
+            return None
+        return services.proposal_submit(
+            scenario_id=cleaned["scenario"].pk,
+            actor_user=self.actor_user,
+            kind=cleaned["kind"],
+            product_ids=[p.pk for p in cleaned["products"]],
+            price=cleaned["price"],
+            plan=cleaned["plan"],
+        )
 
 
 class AgreementAdminForm(ServiceForm):

@@ -43,10 +43,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-12345")
+    password = factory.django.Password("pw-12345")
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

@@ -2,16 +2,19 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.choices import OrganizationKind as K
-from scenarios.models import Scenario, TransitionLog
+from scenarios.models import Proposal, Scenario, TransitionLog
 from tests.factories import (
     AgreementFactory,
+    MemberFactory,
     OrganizationFactory,
     ReleaseEventFactory,
     ScenarioFactory,
     member_of,
     region,
+    sector,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,9 +142,114 @@ def test_city_staff_create_a_scenario_for_a_provider_of_their_region(city_client
     assert TransitionLog.objects.get(scenario=scenario).transition == "create"
 
 
-def test_providers_and_suppliers_have_no_admin(client):
-    client.force_login(staff(K.SUPPLIER, "510100"))
+def test_a_user_without_an_organisation_has_no_admin(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:scenarios_scenario_changelist")).status_code == 403
+
+
+def proposals_on_one_scenario():
+    scenario = ScenarioFactory(state="published", title="共同场景")
+    mine, theirs = member_of(K.SUPPLIER, "510100"), member_of(K.SUPPLIER, "510700")
+    for member, price, plan in ((mine, 80, "甲方案"), (theirs, 66, "乙方案保密内容")):
+        Proposal.objects.create(
+            scenario=scenario, supplier=member.organization, price=price, plan=plan, submitted_at=timezone.now()
+        )
+    return scenario, mine.user, theirs.user
+
+
+def test_supplier_never_sees_another_suppliers_proposal_in_the_admin(client):
+    _scenario, mine, theirs = proposals_on_one_scenario()
+    mine.is_staff = True
+    mine.save()
+    client.force_login(mine)
+    page = client.get(reverse("admin:scenarios_proposal_changelist"))
+    assert page.status_code == 200
+    assert theirs.member.organization.name not in page.text and "66" not in page.text
+    other = Proposal.objects.get(supplier=theirs.member.organization)
+    assert client.get(reverse("admin:scenarios_proposal_change", args=[other.pk])).status_code == 302
+    assert (
+        "乙方案保密内容"
+        not in client.get(reverse("admin:scenarios_proposal_change", args=[other.pk]), follow=True).text
+    )
+
+
+def test_supplier_browses_published_scenarios_only_and_cannot_act_on_them(client):
+    member = member_of(K.SUPPLIER, "510100")
+    member.user.is_staff = True
+    member.user.save()
+    ScenarioFactory(state="published", title="已发布场景")
+    ScenarioFactory(state="draft", title="草稿场景")
+    client.force_login(member.user)
+    page = client.get(reverse("admin:scenarios_scenario_changelist"))
+    assert "已发布场景" in page.text and "草稿场景" not in page.text
+    assert "do_publish" not in page.text
+
+
+def test_supplier_submits_a_proposal_in_the_admin(client):
+    member = member_of(K.SUPPLIER, "510100")
+    member.user.is_staff = True
+    member.user.save()
+    scenario = ScenarioFactory(state="published")
+    client.force_login(member.user)
+    page = client.post(
+        reverse("admin:scenarios_proposal_add"),
+        {
+            "scenario": scenario.pk,
+            "kind": "proposal",
+            "price": "90",
+            "plan": "三期实施",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 302, page.text[:3000]
+    assert Proposal.objects.get(scenario=scenario).supplier == member.organization
+
+
+def test_provider_sees_only_its_own_scenarios_and_the_proposals_on_them(client):
+    scenario, supplier_a, supplier_b = proposals_on_one_scenario()
+    provider_user = MemberFactory(organization=scenario.provider).user
+    provider_user.is_staff = True
+    provider_user.save()
+    ScenarioFactory(state="draft", title="别人的草稿")
+    client.force_login(provider_user)
+    page = client.get(reverse("admin:scenarios_scenario_changelist"))
+    assert "共同场景" in page.text and "别人的草稿" not in page.text
+    page = client.get(reverse("admin:scenarios_proposal_changelist"))
+    assert supplier_a.member.organization.name in page.text and supplier_b.member.organization.name in page.text
+
+
+def test_provider_drafts_and_submits_a_scenario_in_the_admin(client):
+    member = member_of(K.GOVERNMENT, "510100")
+    member.user.is_staff = True
+    member.user.save()
+    client.force_login(member.user)
+    page = client.post(
+        reverse("admin:scenarios_scenario_add"),
+        {
+            "title": "山地搜救",
+            "region": member.organization.region.pk,
+            "category": "government",
+            "sector": sector("emergency.01").pk,
+            "purpose": "无人机搜救",
+            "requirements": "夜间可用",
+            "cooperation_mode": "pilot",
+            "contact_name": "王",
+            "contact_phone": "028-1",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 302, page.text[:3000]
+    scenario = Scenario.objects.get(title="山地搜救")
+    assert scenario.provider == member.organization
+    run_action(client, "do_submit", [scenario])
+    scenario.refresh_from_db()
+    assert scenario.state == "submitted"
 
 
 def test_publish_all_action_publishes_the_events_list(office_client):
