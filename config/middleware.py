@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class HealthCheckMiddleware:
@@ -15,3 +18,30 @@ class HealthCheckMiddleware:
                 cursor.execute("SELECT 1")
             return JsonResponse({"status": "ok"})
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise.
+
+    Pages follow an explicit choice only (the language switch sets a cookie), so an official whose browser
+    happens to be set to English still gets the Chinese workbench by default. API clients may also ask
+    with Accept-Language, as machines do.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            if request.path.startswith("/api/"):
+                language = translation.get_language_from_request(request)
+            else:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

@@ -103,7 +103,7 @@ class ScenarioAdmin(MarketAdmin):
     provider_path = "provider_id"
     city_staff_can_add = city_staff_can_change = True
     owners_can_add = owners_can_change = (Role.PROVIDER,)
-    list_display = ["title", "provider", "region", "sector", "category", "state", "release_event", "published_at"]
+    list_display = ["title", "provider", "region", "sector_name", "category", "state", "release_event", "published_at"]
     list_filter = [
         "state",
         "category",
@@ -162,6 +162,10 @@ class ScenarioAdmin(MarketAdmin):
             },
         ),
     ]
+
+    @admin.display(description=gettext_lazy("行业领域"), ordering="sector__sort_order")
+    def sector_name(self, obj):
+        return obj.sector.name
 
     def has_module_permission(self, request):
         # Suppliers browse the published scenarios (to propose); they own none.

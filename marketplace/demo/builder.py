@@ -22,8 +22,7 @@ from scenarios.choices import SupportKind
 from scenarios.models import DemonstrationZone, ReleaseEvent
 
 from .catalogue import (
-    ENTERPRISE_NAMES,
-    GOVERNMENT_DEPARTMENTS,
+    PUBLISHERS,
     SUPPLIER_BRANDS,
     VARIANTS,
     areas,
@@ -68,6 +67,7 @@ class Demo:
     city_users: dict = field(default_factory=dict)
     provider_users: dict = field(default_factory=dict)
     supplier_users: dict = field(default_factory=dict)
+    providers: dict = field(default_factory=dict)
     gov: Organization | None = None
     enterprise: Organization | None = None
 
@@ -101,11 +101,11 @@ def build(*, password: str, seed: int = 20260101) -> dict:
     with transaction.atomic():
         regions = list(Region.objects.order_by("sort_order"))
         _offices(demo, regions)
-        providers = _providers(demo, regions)
+        _providers(demo, regions)
         suppliers = _suppliers(demo, regions)
         products = _products(demo, suppliers)
         events = _events(demo)
-        scenarios = _scenarios(demo, providers, events, products)
+        scenarios = _scenarios(demo, regions, events, products)
     return {
         "regions": len(regions),
         "suppliers": len(suppliers),
@@ -124,27 +124,24 @@ def _offices(demo: Demo, regions):
         demo.city_users[region.code] = demo.user(city, username, f"{region.name} 产业链专班")
 
 
-def _providers(demo: Demo, regions) -> list[Organization]:
-    providers = []
-    for i, region in enumerate(regions):
-        short = region.name.removesuffix("市")
-        others = [d for d in GOVERNMENT_DEPARTMENTS if d != "应急管理局"]
-        # 成都市 has the demo government account: its emergency bureau, and two more departments.
-        depts = ["应急管理局", *demo.rng.sample(others, 2)] if region.code == "510100" else demo.rng.sample(others, 1)
-        for dept in depts:
-            providers.append(demo.org(f"{region.name}{dept}", K.GOVERNMENT, region, dept="1", org_kind="1"))
-        for name in demo.rng.sample(ENTERPRISE_NAMES, 2 if i < 8 else 1):
-            providers.append(
-                demo.org(f"{short}{name}股份有限公司", K.ENTERPRISE, region, headcount=demo.rng.randint(200, 8000))
-            )
-    demo.gov = next(p for p in providers if p.name == "成都市应急管理局")
-    demo.provider_users[demo.gov.pk] = demo.user(demo.gov, "demo-gov", "应急局 王科长")
-    demo.enterprise = next(p for p in providers if p.kind == K.ENTERPRISE and p.region.code == "510700")
-    demo.provider_users[demo.enterprise.pk] = demo.user(demo.enterprise, "demo-enterprise", "绵阳企业 赵经理")
-    for p in providers:
-        if p.pk not in demo.provider_users:
-            demo.provider_users[p.pk] = demo.user(p, f"provider-{p.pk}", f"{p.name} 联系人")
-    return providers
+def _providers(demo: Demo, regions) -> None:
+    """The two demo provider accounts; every other provider is created when a scenario needs one."""
+    chengdu = next(r for r in regions if r.code == "510100")
+    mianyang = next(r for r in regions if r.code == "510700")
+    demo.gov = _provider(demo, chengdu, "应急管理局", K.GOVERNMENT, username="demo-gov", full_name="应急局 王科长")
+    demo.enterprise = _provider(demo, mianyang, "电机", K.ENTERPRISE, username="demo-enterprise", full_name="赵经理")
+
+
+def _provider(demo: Demo, region, what: str, kind: str, username=None, full_name=None) -> Organization:
+    short = region.name.removesuffix("市")
+    name = f"{region.name}{what}" if kind == K.GOVERNMENT else f"{short}{what}股份有限公司"
+    org = demo.providers.get(name)
+    if org is None:
+        extra = {} if kind == K.GOVERNMENT else {"headcount": demo.rng.randint(200, 8000)}
+        org = demo.org(name, kind, region, dept="1" if kind == K.GOVERNMENT else "9", org_kind="1", **extra)
+        demo.providers[name] = org
+        demo.provider_users[org.pk] = demo.user(org, username or f"provider-{org.pk}", full_name or f"{name} 联系人")
+    return org
 
 
 def _suppliers(demo: Demo, regions) -> list[Organization]:
@@ -238,7 +235,7 @@ def _events(demo: Demo) -> list[ReleaseEvent]:
     return events
 
 
-def _scenarios(demo: Demo, providers, events, products) -> list:
+def _scenarios(demo: Demo, regions, events, products) -> list:
     catalogue = areas()
     sectors = {s.code: s for s in Sector.objects.all()}
     by_sector = {}
@@ -248,7 +245,7 @@ def _scenarios(demo: Demo, providers, events, products) -> list:
     past_events, q4 = [e for e in events if e.date < datetime.date(YEAR, 11, 1)], events[3]
     for n, final_state in enumerate(STATE_PLAN):
         area = catalogue[n % len(catalogue)]
-        provider = _provider_for(demo, providers, area, n)
+        provider = _provider_for(demo, regions, area, n)
         user = demo.provider_users[provider.pk]
         city = demo.city_users[provider.region.code]
         low = Decimal(demo.rng.choice([30, 50, 80, 100, 150, 200, 300]))
@@ -274,14 +271,17 @@ def _scenarios(demo: Demo, providers, events, products) -> list:
     return created
 
 
-def _provider_for(demo: Demo, providers, area, n):
-    if n % 3 == 0 and area["code"].startswith("emergency"):
+def _provider_for(demo: Demo, regions, area, n):
+    if area["code"].startswith("emergency") and n % 3 == 0:
         return demo.gov
-    if n % 2 == 1 and area["code"].startswith("manufacturing"):
+    if area["code"].startswith("manufacturing") and n % 2 == 1:
         return demo.enterprise
-    wants_gov = area["code"].startswith(("emergency", "city_governance", "government_services"))
-    pool = [p for p in providers if (p.kind == K.GOVERNMENT) == wants_gov] or providers
-    return pool[demo.rng.randrange(len(pool))]
+    departments, industries = PUBLISHERS[area["code"].split(".")[0]]
+    # Chengdu publishes most; every region publishes something over the year.
+    region = regions[0] if n % 4 == 0 else regions[n % len(regions)]
+    if departments and (not industries or n % 2 == 0):
+        return _provider(demo, region, departments[n % len(departments)], K.GOVERNMENT)
+    return _provider(demo, region, industries[n % len(industries)], K.ENTERPRISE)
 
 
 ORDER = [S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.SIGNED, S.IN_COOPERATION, S.BENCHMARK, S.DEMONSTRATION]

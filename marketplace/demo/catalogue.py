@@ -81,38 +81,20 @@ def areas() -> list[dict]:
     return out
 
 
-GOVERNMENT_DEPARTMENTS = [
-    "应急管理局",
-    "经济和信息化局",
-    "市场监督管理局",
-    "交通运输局",
-    "住房和城乡建设局",
-    "民政局",
-    "卫生健康委员会",
-    "文化广电旅游局",
-    "城市管理局",
-    "政务服务管理局",
-    "林业和草原局",
-    "农业农村局",
-]
-ENTERPRISE_NAMES = [
-    "电机",
-    "机械制造",
-    "化工",
-    "食品",
-    "物流",
-    "电子",
-    "装备",
-    "新材料",
-    "文旅集团",
-    "医药",
-    "能源",
-    "钢铁",
-    "汽车零部件",
-    "白酒",
-    "建工",
-    "商贸",
-]
+# Who would plausibly publish a scenario of each top sector: government departments, and the kinds of
+# enterprise (the industry in their name). An empty list means that kind does not publish there.
+PUBLISHERS = {
+    "manufacturing": ([], ["电机", "机械制造", "化工", "电子", "装备", "新材料", "钢铁", "汽车零部件", "白酒", "能源"]),
+    "emergency": (["应急管理局", "林业和草原局", "消防救援支队", "气象局"], ["化工", "能源", "建工"]),
+    "livelihood": (["民政局", "卫生健康委员会", "市场监督管理局"], ["医药", "康养集团", "食品"]),
+    "commerce_tourism": (["文化广电旅游局", "商务局"], ["文旅集团", "商贸", "物流"]),
+    "city_governance": (["城市管理局", "交通运输局", "住房和城乡建设局", "政务服务管理局", "市场监督管理局"], []),
+    "agriculture": (["农业农村局"], ["农业发展"]),
+    "healthcare": (["卫生健康委员会"], ["医院管理"]),
+    "education": (["教育局"], []),
+    "government_services": (["政务服务管理局"], []),
+}
+
 SUPPLIER_BRANDS = [
     "视觉智造",
     "天府智算",
