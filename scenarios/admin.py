@@ -21,7 +21,7 @@ from .admin_forms import (
     ScenarioAdminForm,
     TransitionForm,
 )
-from .lifecycle import TRANSITIONS, Transition
+from .lifecycle import TRANSITIONS, Transition, transition_display
 from .models import (
     Agreement,
     AgreementDocument,
@@ -45,9 +45,14 @@ from .models import (
 from .selectors import PUBLIC_STATES
 
 
+@admin.display(description=gettext_lazy("流转"))
+def transition_label(log: TransitionLog) -> str:
+    return transition_display(log.transition)
+
+
 class TransitionLogInline(ReadOnlyInline):
     model = TransitionLog
-    fields = readonly_fields = ["at", "transition", "from_state", "to_state", "actor", "reason"]
+    fields = readonly_fields = ["at", transition_label, "from_state", "to_state", "actor", "reason"]
     ordering = ["at", "id"]
 
 
@@ -393,7 +398,7 @@ class DockingMeetingAdmin(MarketAdmin):
 class TransitionLogAdmin(ReadOnlyAdmin):
     region_path = "scenario__region_id"
     provider_path = "scenario__provider_id"
-    list_display = ["at", "scenario", "transition", "from_state", "to_state", "actor", "reason"]
+    list_display = ["at", "scenario", transition_label, "from_state", "to_state", "actor", "reason"]
     list_filter = ["transition", "to_state", "at"]
     search_fields = ["scenario__title", "reason", "actor__username"]
     list_select_related = ["scenario", "actor"]

@@ -67,6 +67,17 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# Log entries that are not transitions of the table: a scenario's creation and its import from a file.
+OTHER_LOG_ENTRIES = {"create": _("创建"), "import": _("导入")}
+
+
+def transition_display(name: str) -> str:
+    """What a person reads for a transition-log entry."""
+    if name in TRANSITIONS:
+        return str(TRANSITIONS[name].label)
+    return str(OTHER_LOG_ENTRIES.get(name, name))
+
+
 def transition(name: str) -> Transition:
     return TRANSITIONS[name]
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from common.credit_code import make_credit_code
 from marketplace.choices import MemberRole, Qualification
@@ -19,7 +20,8 @@ from marketplace.services import member_add
 from scenarios import services
 from scenarios.choices import ScenarioState as S
 from scenarios.choices import SupportKind
-from scenarios.models import DemonstrationZone, ReleaseEvent
+from scenarios.guards import covering_zone
+from scenarios.models import DemonstrationZone, ReleaseEvent, Scenario, TransitionLog
 
 from .catalogue import (
     PUBLISHERS,
@@ -29,6 +31,8 @@ from .catalogue import (
 )
 
 YEAR = 2026
+# The demo's "today": records are never dated after it (the seeded history ends here).
+TODAY = datetime.date(YEAR, 11, 20)
 DEMO_ACCOUNTS = [
     ("demo-office", "链长办（全省）"),
     ("demo-city", "成都市 市州工作人员"),
@@ -106,6 +110,7 @@ def build(*, password: str, seed: int = 20260101) -> dict:
         products = _products(demo, suppliers)
         events = _events(demo)
         scenarios = _scenarios(demo, regions, events, products)
+        _backdate(demo, scenarios)
     return {
         "regions": len(regions),
         "suppliers": len(suppliers),
@@ -297,7 +302,9 @@ def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candid
     if reached >= 1:
         services.scenario_submit(scenario_id=pk, actor_user=user)
     if reached >= 2:
-        event = q4 if target == S.APPROVED else demo.rng.choice(past_events)
+        # Cooperation takes months: scenarios that got that far were published in the first half year.
+        early = [e for e in past_events if e.date.month <= 6] if reached >= 5 else past_events
+        event = q4 if target == S.APPROVED else demo.rng.choice(early)
         services.scenario_approve(scenario_id=pk, actor_user=city, event_id=event.pk)
     if reached >= 3:
         services.scenario_publish(scenario_id=pk, actor_user=office)
@@ -322,7 +329,7 @@ def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candid
         services.progress_report_create(
             scenario_id=pk,
             actor_user=city,
-            reported_on=scenario.published_at + datetime.timedelta(days=75),
+            reported_on=min(scenario.published_at + datetime.timedelta(days=75), TODAY - datetime.timedelta(days=3)),
             summary="设备完成部署并进入试运行，双方按月召开推进会。",
             milestone="系统上线试运行",
             milestone_status="met",
@@ -376,3 +383,67 @@ def _proposals(demo: Demo, scenario, candidates, many: bool):
             price=product.price_min,
             plan=f"以{product.name}为核心，分三期实施：调研、试点、推广。",
         )
+
+
+# Days after the previous step at which each step of a scenario's history happened, when no record
+# of its own (publication date, agreement, progress report) says when.
+STEP_DAYS = {
+    "create": 0,
+    "submit": (1, 6),
+    "approve": (3, 12),
+    "withdraw": (2, 20),
+    "close": (40, 90),
+    "designate_benchmark": (20, 45),
+    "include_in_zone": (5, 20),
+}
+
+
+def _backdate(demo: Demo, scenarios) -> None:
+    """Give the seeded history believable dates: the services stamped everything 'now'."""
+    now = timezone.now()
+    for scenario in scenarios:
+        logs = list(scenario.transitions.order_by("id"))
+        known = _known_dates(scenario)
+        if scenario.published_at:
+            moment = _at(scenario.published_at) - datetime.timedelta(days=demo.rng.randint(35, 60))
+        else:
+            moment = now - datetime.timedelta(days=demo.rng.randint(4, 40))
+        stamps = {}
+        for log in logs:
+            if log.transition in known:
+                moment = max(moment, known[log.transition])
+            elif log.transition != "create":
+                low, high = STEP_DAYS.get(log.transition, (1, 5))
+                moment += datetime.timedelta(days=demo.rng.randint(low, high), hours=demo.rng.randint(0, 8))
+            moment = min(moment, now)
+            log.at = moment
+            stamps[log.transition] = moment
+        TransitionLog.objects.bulk_update(logs, ["at"])
+        Scenario.objects.filter(pk=scenario.pk).update(
+            created_at=stamps["create"],
+            state_changed_at=logs[-1].at,
+            submitted_at=stamps.get("submit"),
+            approved_at=stamps.get("approve"),
+            signed_at=stamps.get("sign"),
+            cooperation_started_at=stamps.get("start_cooperation"),
+        )
+
+
+def _known_dates(scenario) -> dict:
+    known = {}
+    if scenario.published_at:
+        known["publish"] = _at(scenario.published_at, hour=10)
+    agreement = scenario.agreements.order_by("signed_on").first()
+    if agreement:
+        known["sign"] = _at(agreement.signed_on, hour=15)
+    report = scenario.progress_reports.filter(cooperation_started=True).order_by("reported_on").first()
+    if report:
+        known["start_cooperation"] = _at(report.reported_on, hour=11)
+    zone = covering_zone(scenario)
+    if zone and zone.designated_on:
+        known["include_in_zone"] = _at(zone.designated_on + datetime.timedelta(days=2), hour=14)
+    return known
+
+
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
