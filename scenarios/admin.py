@@ -101,6 +101,22 @@ def transition_action(t: Transition):
     return action
 
 
+# Set by the lifecycle services only, never typed in.
+PROGRESS_FIELDS = [
+    "state",
+    "plan",
+    "planned_quarter",
+    "release_event",
+    "published_at",
+    "submitted_at",
+    "approved_at",
+    "signed_at",
+    "cooperation_started_at",
+    "closed_reason",
+    "created_at",
+]
+
+
 @admin.register(Scenario)
 class ScenarioAdmin(MarketAdmin):
     form = ScenarioAdminForm
@@ -121,20 +137,7 @@ class ScenarioAdmin(MarketAdmin):
     search_fields = ["title", "purpose", "requirements", "provider__name", "key"]
     list_select_related = ["provider", "region", "sector", "sector__parent", "release_event"]
     date_hierarchy = "published_at"
-    readonly_fields = [
-        "key",
-        "state",
-        "plan",
-        "planned_quarter",
-        "release_event",
-        "published_at",
-        "submitted_at",
-        "approved_at",
-        "signed_at",
-        "cooperation_started_at",
-        "closed_reason",
-        "created_at",
-    ]
+    readonly_fields = ["key", *PROGRESS_FIELDS]
     autocomplete_fields = ["provider"]
     inlines = [ScenarioAttachmentInline, TransitionLogInline]
     actions = [transition_action(t) for t in TRANSITIONS.values()]
@@ -148,24 +151,7 @@ class ScenarioAdmin(MarketAdmin):
             {"fields": ["purpose", "requirements", "budget_min", "budget_max", "expected_start", "duration_months"]},
         ),
         (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
-        (
-            gettext_lazy("进度"),
-            {
-                "fields": [
-                    "state",
-                    "plan",
-                    "planned_quarter",
-                    "release_event",
-                    "published_at",
-                    "submitted_at",
-                    "approved_at",
-                    "signed_at",
-                    "cooperation_started_at",
-                    "closed_reason",
-                    "created_at",
-                ]
-            },
-        ),
+        (gettext_lazy("进度"), {"fields": PROGRESS_FIELDS}),
     ]
 
     @admin.display(description=gettext_lazy("行业领域"), ordering="sector__sort_order")
