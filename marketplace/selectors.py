@@ -72,7 +72,3 @@ def city_staff_of(region_id: int) -> list:
             organization__kind="city_office", organization__region_id=region_id, user__is_active=True
         ).select_related("user")
     )
-
-
-def link_office_members() -> list:
-    return list(Member.objects.filter(organization__kind="link_office", user__is_active=True).select_related("user"))

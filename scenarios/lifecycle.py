@@ -11,7 +11,6 @@ provider's submission received on paper), which is why it appears on every row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -80,10 +79,3 @@ def transition_display(name: str) -> str:
 
 def transition(name: str) -> Transition:
     return TRANSITIONS[name]
-
-
-def available_from(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]
-
-
-GuardFn = Callable[..., "str | None"]

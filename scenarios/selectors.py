@@ -9,7 +9,7 @@ from marketplace.selectors import Actor
 
 from .choices import PUBLISHED_STATES, ScenarioState
 from .lifecycle import Transition, Who
-from .models import Proposal, Scenario, TransitionLog
+from .models import Proposal, Scenario
 
 # A scenario that has been published stays public, also after it was closed without a deal.
 PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
@@ -69,7 +69,3 @@ def proposal_list_for(actor: Actor) -> QuerySet[Proposal]:
     return Proposal.objects.filter(proposal_visibility_q(actor)).select_related(
         "scenario", "supplier", "scenario__region"
     )
-
-
-def transition_log_for(actor: Actor, scenario: Scenario) -> QuerySet[TransitionLog]:
-    return scenario.transitions.select_related("actor")
