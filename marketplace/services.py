@@ -122,3 +122,28 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
         if sectors is not None:
             product.sectors.set(sectors)
     return product
+
+
+def organization_update(*, organization_id: int, actor_user, **fields) -> Organization:
+    """An organisation's own administrators (or the link office) edit its public profile."""
+    actor = actor_for(actor_user)
+    member = getattr(actor_user, "member", None)
+    own_admin = member is not None and member.organization_id == organization_id and member.role == MemberRole.ADMIN
+    if not (actor.is_link_office or own_admin):
+        raise PermissionDenied("not_allowed", _("只有本单位管理员可以修改单位信息。"))
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization_id)
+        for field, value in fields.items():
+            setattr(org, field, value)
+        org.save(update_fields=[*fields, "updated_at"])
+    return org
+
+
+def notification_mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    from django.utils import timezone
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -9,16 +9,19 @@ from marketplace.selectors import Actor
 
 from .choices import PUBLISHED_STATES, ScenarioState
 from .lifecycle import Transition, Who
-from .models import Proposal, Scenario
+from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, Scenario
 
 # A scenario that has been published stays public, also after it was closed without a deal.
 PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
+# "Everything": an explicit condition, because an empty Q() vanishes when OR-ed with another one.
+EVERYTHING = Q(pk__isnull=False)
+NOTHING = Q(pk__in=[])
 
 
 def scenario_visibility_q(actor: Actor) -> Q:
     public = Q(state__in=PUBLIC_STATES)
     if actor.is_link_office:
-        return Q()
+        return EVERYTHING
     if actor.is_city_staff:
         return public | Q(region_id=actor.region_id)
     if actor.role == Role.PROVIDER:
@@ -55,17 +58,52 @@ def actor_may_perform(actor: Actor, t: Transition, scenario: Scenario) -> bool:
 def proposal_visibility_q(actor: Actor) -> Q:
     """A proposal is seen by its supplier, the provider, the region's city staff and the link office only."""
     if actor.is_link_office:
-        return Q()
+        return EVERYTHING
     if actor.is_city_staff:
         return Q(scenario__region_id=actor.region_id)
     if actor.role == Role.PROVIDER:
         return Q(scenario__provider_id=actor.organization_id)
     if actor.role == Role.SUPPLIER:
         return Q(supplier_id=actor.organization_id)
-    return Q(pk__in=[])
+    return NOTHING
 
 
 def proposal_list_for(actor: Actor) -> QuerySet[Proposal]:
     return Proposal.objects.filter(proposal_visibility_q(actor)).select_related(
         "scenario", "supplier", "scenario__region"
+    )
+
+
+def party_q(actor: Actor, scenario: str = "scenario", suppliers: str | None = None) -> Q:
+    """Records of a scenario's cooperation (agreements, progress, documents) are seen by its provider, the
+    region's city staff, the link office and the contracted suppliers."""
+    if actor.is_link_office:
+        return EVERYTHING
+    if actor.is_city_staff:
+        return Q(**{f"{scenario}__region_id": actor.region_id})
+    if actor.role == Role.PROVIDER:
+        return Q(**{f"{scenario}__provider_id": actor.organization_id})
+    if actor.role == Role.SUPPLIER:
+        return Q(**{suppliers or f"{scenario}__agreements__suppliers": actor.organization_id})
+    return NOTHING
+
+
+def agreement_list_for(actor: Actor) -> QuerySet[Agreement]:
+    ids = Agreement.objects.filter(party_q(actor, suppliers="suppliers")).values("pk")
+    return Agreement.objects.filter(pk__in=ids).select_related("scenario").prefetch_related("suppliers", "products")
+
+
+def progress_report_list_for(actor: Actor) -> QuerySet[ProgressReport]:
+    ids = ProgressReport.objects.filter(party_q(actor)).values("pk")
+    return ProgressReport.objects.filter(pk__in=ids).select_related("scenario", "author")
+
+
+def benchmark_case_list_for(actor: Actor) -> QuerySet[BenchmarkCase]:
+    """Designated, public cases are the public gallery; the parties also see their nominations."""
+    public = Q(is_public=True, scenario__state__in=(ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION))
+    ids = BenchmarkCase.objects.filter(public | party_q(actor)).values("pk")
+    return (
+        BenchmarkCase.objects.filter(pk__in=ids)
+        .select_related("scenario", "scenario__region")
+        .prefetch_related("support_grants")
     )

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "marketplace",
     "scenarios",
     "matching",
@@ -88,6 +89,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = ["marketplace.auth.LockoutModelBackend"]
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -162,22 +164,57 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous write is then answered 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+        "login": env("API_THROTTLE_LOGIN", default="20/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI 应用场景开放平台 API",
-    "DESCRIPTION": "Scenarios, suppliers, release events, proposals and follow-up of the AI scenario market.",
+    "DESCRIPTION": (
+        "Scenarios, suppliers, release events, proposals and follow-up of the AI scenario market. "
+        "Every error has the shape {code, message, fields}; messages follow Accept-Language (zh-hans default)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "marketplace.choices.OrganizationKind",
+        "NotificationKindEnum": "marketplace.choices.NotificationKind",
+        "ProposalKindEnum": "scenarios.choices.ProposalKind",
+        "EventKindEnum": "scenarios.choices.EventKind",
+        "SupportKindEnum": "scenarios.choices.SupportKind",
+        "ScenarioStateEnum": "scenarios.choices.ScenarioState",
+    },
 }
+
+# Login lock-out: this many failures for one user name within the window lock it for the window.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+
+# --- Cache (throttling and login lock-out counters; shared across processes in production) -----------
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Logging --------------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,5 +1,6 @@
 """Every change to scenarios and their records. Views, admin actions, commands and tasks call these."""
 
+from .attachments import attachment_add, attachment_for_download
 from .lifecycle import (
     release_event_publish_all,
     scenario_approve,
@@ -17,9 +18,11 @@ from .lifecycle import (
 from .records import (
     agreement_create,
     annual_plan_for_year,
+    annual_target_set,
     benchmark_case_create,
     progress_report_create,
     proposal_submit,
+    proposal_withdraw,
     release_event_create,
     scenario_create,
     scenario_update,
@@ -29,9 +32,13 @@ from .records import (
 __all__ = [
     "agreement_create",
     "annual_plan_for_year",
+    "annual_target_set",
+    "attachment_add",
+    "attachment_for_download",
     "benchmark_case_create",
     "progress_report_create",
     "proposal_submit",
+    "proposal_withdraw",
     "release_event_create",
     "release_event_publish_all",
     "scenario_approve",

@@ -109,8 +109,10 @@ def scenario_create(*, actor_user, provider: Organization | None = None, **field
     actor = actor_for(actor_user)
     if actor.role == Role.PROVIDER:
         provider = actor.organization
-    elif actor.role not in (Role.CITY_STAFF, Role.LINK_OFFICE) or provider is None:
+    elif actor.role not in (Role.CITY_STAFF, Role.LINK_OFFICE):
         raise PermissionDenied("not_allowed", _("只有场景提供方、市州工作人员或链长办可以创建场景。"))
+    elif provider is None:
+        raise DomainError("invalid", _("请指定场景提供方。"), fields={"provider": [_("请指定场景提供方。")]})
     if provider.kind not in PROVIDER_KINDS:
         raise DomainError(
             "invalid", _("场景提供方须为政府部门或企业。"), fields={"provider": [_("须为政府部门或企业。")]}
@@ -290,3 +292,27 @@ def zone_designate(*, zone_id: int, actor_user, on: datetime.date | None = None)
         zone.designated_on = on or timezone.localdate()
         zone.save(update_fields=["status", "designated_on"])
     return zone
+
+
+def proposal_withdraw(*, proposal_id: int, actor_user) -> Proposal:
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
+        if proposal is None:
+            raise NotFound("not_found", _("对接方案不存在。"))
+        if proposal.supplier_id != actor.organization_id:
+            raise PermissionDenied("not_allowed", _("只能撤回本企业的方案。"))
+        if proposal.status != "submitted":
+            raise DomainError("invalid_state", _("只能撤回已提交、尚未处理的方案。"), status=409)
+        proposal.status = "withdrawn"
+        proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
+def annual_target_set(*, year: int, metric: str, value: int, actor_user) -> AnnualTarget:
+    if not actor_for(actor_user).is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以调整年度目标。"))
+    with transaction.atomic():
+        plan = annual_plan_for_year(year)
+        target, _created = AnnualTarget.objects.update_or_create(plan=plan, metric=metric, defaults={"value": value})
+    return target

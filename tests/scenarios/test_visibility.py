@@ -53,3 +53,12 @@ def test_a_supplier_sees_only_its_own_proposal(market, city_staff, other_city_st
     )
     assert suppliers(other_city_staff) == set()
     assert not proposal_list_for(ANONYMOUS).exists()
+
+
+def test_link_office_sees_nominated_cases_that_are_not_yet_public(link_office):
+    from scenarios.selectors import benchmark_case_list_for
+    from tests.factories import BenchmarkCaseFactory
+
+    nominated = BenchmarkCaseFactory(scenario=ScenarioFactory(state="in_cooperation"))
+    assert benchmark_case_list_for(actor_for(link_office)).filter(pk=nominated.pk).exists()
+    assert not benchmark_case_list_for(ANONYMOUS).filter(pk=nominated.pk).exists()

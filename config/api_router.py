@@ -1,0 +1,46 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from marketplace.api.views import (
+    MemberViewSet,
+    NotificationViewSet,
+    OrganizationViewSet,
+    ProductViewSet,
+    RegionViewSet,
+    SectorViewSet,
+    TokenView,
+)
+from scenarios.api.views import (
+    AgreementViewSet,
+    AnnualPlanViewSet,
+    BenchmarkCaseViewSet,
+    DemonstrationZoneViewSet,
+    FileDownloadView,
+    ProgressReportViewSet,
+    ProposalViewSet,
+    ReleaseEventViewSet,
+    ScenarioViewSet,
+)
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("members", MemberViewSet, basename="member")
+router.register("products", ProductViewSet, basename="product")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("scenarios", ScenarioViewSet, basename="scenario")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("benchmark-cases", BenchmarkCaseViewSet, basename="benchmark-case")
+router.register("demonstration-zones", DemonstrationZoneViewSet, basename="demonstration-zone")
+router.register("release-events", ReleaseEventViewSet, basename="release-event")
+router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("files/<str:kind>/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
+    *router.urls,
+]

@@ -1,0 +1,406 @@
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import actor, errors
+from common.errors import DomainError
+
+from .. import services
+from ..filtersets import ProposalFilter, ScenarioFilter
+from ..lifecycle import TRANSITIONS, Who
+from ..models import AnnualPlan, DemonstrationZone, ReleaseEvent
+from ..selectors import (
+    actor_is,
+    agreement_list_for,
+    benchmark_case_list_for,
+    progress_report_list_for,
+    proposal_list_for,
+    scenario_list_for,
+)
+from .serializers import (
+    AgreementSerializer,
+    AgreementWriteSerializer,
+    AnnualPlanSerializer,
+    AttachmentSerializer,
+    BenchmarkCaseSerializer,
+    BenchmarkCaseWriteSerializer,
+    DemonstrationZoneSerializer,
+    ProgressReportSerializer,
+    ProgressReportWriteSerializer,
+    ProposalSerializer,
+    ProposalWriteSerializer,
+    ReleaseEventSerializer,
+    ReleaseEventWriteSerializer,
+    ScenarioDetailSerializer,
+    ScenarioSerializer,
+    ScenarioWriteSerializer,
+    TargetWriteSerializer,
+    TransitionLogSerializer,
+    TransitionSerializer,
+    UploadSerializer,
+)
+
+READ = {200: None}
+
+
+def _valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class UploadMixin:
+    """POST …/{id}/<attachments>/ with a multipart `file`: checked, stored under a generated name."""
+
+    upload_kind: str
+
+    def _upload(self, request, pk):
+        data = _valid(UploadSerializer, request.data)
+        attachment = services.attachment_add(
+            kind=self.upload_kind, parent_id=int(pk), actor_user=request.user, upload=data["file"]
+        )
+        return Response(AttachmentSerializer(attachment, context={"kind": self.upload_kind}).data, status=201)
+
+
+class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Application scenarios. Drafts exist only for their provider, the region's city staff and the link
+    office; published scenarios are public. Lifecycle transitions are POST actions."""
+
+    filterset_class = ScenarioFilter
+    ordering_fields = ["published_at", "created_at", "budget_max", "title", "id"]
+    ordering = ["-published_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    upload_kind = "scenario"
+
+    def get_queryset(self):
+        qs = scenario_list_for(actor(self.request)).select_related("plan")
+        if self.action != "list":
+            qs = qs.prefetch_related("attachments")
+        return qs
+
+    def get_serializer_class(self):
+        return ScenarioSerializer if self.action == "list" else ScenarioDetailSerializer
+
+    @extend_schema(request=ScenarioWriteSerializer, responses={201: ScenarioDetailSerializer, **errors(400, 401, 403)})
+    def create(self, request, *args, **kwargs):
+        data = _valid(ScenarioWriteSerializer, request.data)
+        scenario = services.scenario_create(actor_user=request.user, **data)
+        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data, status=201)
+
+    @extend_schema(
+        request=ScenarioWriteSerializer, responses={200: ScenarioDetailSerializer, **errors(400, 401, 403, 404)}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        scenario = self.get_object()
+        data = _valid(ScenarioWriteSerializer, request.data, partial=True)
+        data.pop("provider", None)
+        services.scenario_update(scenario_id=scenario.pk, actor_user=request.user, **data)
+        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data)
+
+    @extend_schema(responses={200: TransitionLogSerializer(many=True), **errors(403, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def transitions(self, request, pk=None):
+        scenario = self.get_object()
+        who = actor(request)
+        if not any(actor_is(who, w, scenario) for w in (Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)):
+            raise DomainError("not_allowed", _("流转记录仅对场景提供方、所在市州和链长办可见。"), status=403)
+        logs = scenario.transitions.select_related("actor").order_by("at", "id")
+        return Response(TransitionLogSerializer(logs, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        return self._upload(request, pk)
+
+
+def _transition_endpoint(name: str):
+    t = TRANSITIONS[name]
+
+    def endpoint(self, request, pk=None):
+        scenario = self.get_object()  # 404 for what the user may not see
+        data = _valid(TransitionSerializer, request.data)
+        params = {"reason": data.get("reason", "")}
+        if name == "approve":
+            params.update(year=data.get("year"), quarter=data.get("quarter"), event_id=data.get("event"))
+        elif name == "publish":
+            params["event_id"] = data.get("event")
+        elif {"event", "year", "quarter"} & set(data):
+            raise DomainError(
+                "invalid",
+                _("此操作不接受这些字段。"),
+                fields={k: [_("未知字段。")] for k in {"event", "year", "quarter"} & set(data)},
+            )
+        services.scenario_transition(name=name, scenario_id=scenario.pk, actor_user=request.user, **params)
+        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data)
+
+    endpoint.__name__ = f"transition_{name}"
+    endpoint.__doc__ = f"Lifecycle transition `{name}` ({t.label}): {', '.join(sorted(t.sources))} → {t.target}."
+    schema = extend_schema(
+        request=TransitionSerializer,
+        responses={200: ScenarioDetailSerializer, **errors(400, 401, 403, 404, 409)},
+        summary=f"{name}: {', '.join(sorted(t.sources))} → {t.target}",
+    )
+    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(endpoint))
+
+
+for _name in TRANSITIONS:
+    setattr(ScenarioViewSet, f"transition_{_name}", _transition_endpoint(_name))
+
+
+class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Proposals: seen only by their supplier, the scenario's provider, its city staff and the link office."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    permission_classes = [permissions.IsAuthenticated]
+    ordering_fields = ["submitted_at", "id"]
+    ordering = ["-submitted_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    upload_kind = "proposal"
+
+    def get_queryset(self):
+        return proposal_list_for(actor(self.request)).prefetch_related("products", "attachments")
+
+    @extend_schema(
+        request=ProposalWriteSerializer, responses={201: ProposalSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    def create(self, request, *args, **kwargs):
+        data = _valid(ProposalWriteSerializer, request.data)
+        proposal = services.proposal_submit(
+            scenario_id=data["scenario"],
+            actor_user=request.user,
+            kind=data.get("kind", "interest"),
+            product_ids=data.get("products"),
+            price=data.get("price"),
+            plan=data.get("plan", ""),
+        )
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=201)
+
+    @extend_schema(
+        request=ProposalWriteSerializer, responses={200: ProposalSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        if proposal.supplier_id != actor(request).organization_id:
+            raise DomainError("not_allowed", _("只能修改本企业的方案。"), status=403)
+        data = _valid(ProposalWriteSerializer, request.data, partial=True)
+        if data.get("scenario", proposal.scenario_id) != proposal.scenario_id:
+            raise DomainError("invalid", _("不能更换方案所属场景。"), fields={"scenario": [_("不能更换。")]})
+        proposal = services.proposal_submit(
+            scenario_id=proposal.scenario_id,
+            actor_user=request.user,
+            kind=data.get("kind", proposal.kind),
+            product_ids=data.get("products", [p.pk for p in proposal.products.all()]),
+            price=data.get("price", proposal.price),
+            plan=data.get("plan", proposal.plan),
+        )
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=None, responses={200: ProposalSerializer, **errors(401, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        proposal = self.get_object()
+        services.proposal_withdraw(proposal_id=proposal.pk, actor_user=request.user)
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        return self._upload(request, pk)
+
+
+class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Cooperation agreements, seen by the parties, the region's city staff and the link office."""
+
+    serializer_class = AgreementSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["scenario"]
+    ordering = ["-signed_on", "-id"]
+    upload_kind = "agreement"
+
+    def get_queryset(self):
+        return agreement_list_for(actor(self.request)).prefetch_related("documents")
+
+    @extend_schema(
+        request=AgreementWriteSerializer, responses={201: AgreementSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    def create(self, request, *args, **kwargs):
+        data = _valid(AgreementWriteSerializer, request.data)
+        agreement = services.agreement_create(
+            scenario_id=data["scenario"],
+            actor_user=request.user,
+            supplier_ids=data["suppliers"],
+            product_ids=data.get("products"),
+            signed_on=data["signed_on"],
+            amount=data.get("amount"),
+            summary=data.get("summary", ""),
+        )
+        return Response(AgreementSerializer(self.get_queryset().get(pk=agreement.pk)).data, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request, pk=None):
+        return self._upload(request, pk)
+
+
+class ProgressReportViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Follow-up reports on signed scenarios."""
+
+    serializer_class = ProgressReportSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["scenario", "cooperation_started"]
+    ordering = ["-reported_on", "-id"]
+    upload_kind = "evidence"
+
+    def get_queryset(self):
+        return progress_report_list_for(actor(self.request)).prefetch_related("evidence")
+
+    @extend_schema(
+        request=ProgressReportWriteSerializer,
+        responses={201: ProgressReportSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = dict(_valid(ProgressReportWriteSerializer, request.data))
+        report = services.progress_report_create(scenario_id=data.pop("scenario"), actor_user=request.user, **data)
+        return Response(ProgressReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk=None):
+        return self._upload(request, pk)
+
+
+class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Benchmark cases: designated public cases are a public gallery; the parties see their nominations."""
+
+    serializer_class = BenchmarkCaseSerializer
+    ordering = ["-created_at", "-id"]
+    upload_kind = "picture"
+
+    def get_queryset(self):
+        return (
+            benchmark_case_list_for(actor(self.request))
+            .select_related("scenario__provider", "scenario__sector", "scenario__release_event", "scenario__plan")
+            .prefetch_related("pictures")
+        )
+
+    @extend_schema(
+        request=BenchmarkCaseWriteSerializer,
+        responses={201: BenchmarkCaseSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = dict(_valid(BenchmarkCaseWriteSerializer, request.data))
+        case = services.benchmark_case_create(scenario_id=data.pop("scenario"), actor_user=request.user, **data)
+        return Response(BenchmarkCaseSerializer(self.get_queryset().get(pk=case.pk)).data, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def pictures(self, request, pk=None):
+        return self._upload(request, pk)
+
+
+class DemonstrationZoneViewSet(viewsets.ReadOnlyModelViewSet):
+    """Demonstration zones (public). The link office designates candidates."""
+
+    serializer_class = DemonstrationZoneSerializer
+    queryset = DemonstrationZone.objects.select_related("region", "sector")
+    filterset_fields = ["status"]
+    ordering = ["region__sort_order", "sector__sort_order", "id"]
+
+    @extend_schema(request=None, responses={200: DemonstrationZoneSerializer, **errors(401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def designate(self, request, pk=None):
+        zone = self.get_object()
+        services.zone_designate(zone_id=zone.pk, actor_user=request.user)
+        return Response(DemonstrationZoneSerializer(self.get_queryset().get(pk=zone.pk)).data)
+
+
+class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Release events and docking activities (public). The link office schedules them."""
+
+    serializer_class = ReleaseEventSerializer
+    queryset = ReleaseEvent.objects.select_related("host_region")
+    filterset_fields = ["year", "quarter", "kind"]
+    ordering = ["-date", "-id"]
+
+    @extend_schema(
+        request=ReleaseEventWriteSerializer, responses={201: ReleaseEventSerializer, **errors(400, 401, 403)}
+    )
+    def create(self, request, *args, **kwargs):
+        data = _valid(ReleaseEventWriteSerializer, request.data)
+        event = services.release_event_create(actor_user=request.user, **data)
+        return Response(ReleaseEventSerializer(event).data, status=201)
+
+    @extend_schema(request=None, responses={200: ScenarioSerializer(many=True), **errors(401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def publish_all(self, request, pk=None):
+        event = self.get_object()
+        published = services.release_event_publish_all(event_id=event.pk, actor_user=request.user)
+        return Response(
+            ScenarioSerializer(
+                scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in published]), many=True
+            ).data
+        )
+
+
+class AnnualPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """The annual open plans and their targets (public). The link office sets targets."""
+
+    serializer_class = AnnualPlanSerializer
+    queryset = AnnualPlan.objects.prefetch_related("targets")
+    lookup_field = "year"
+    ordering = ["-year"]
+
+    @extend_schema(request=TargetWriteSerializer, responses={200: AnnualPlanSerializer, **errors(400, 401, 403, 404)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def targets(self, request, year=None):
+        plan = self.get_object()
+        data = _valid(TargetWriteSerializer, request.data)
+        services.annual_target_set(year=plan.year, actor_user=request.user, **data)
+        return Response(AnnualPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+
+class FileDownloadView(APIView):
+    """Download an attachment, if you may see the record it belongs to. Never a public URL."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=["scenario", "proposal", "agreement", "evidence", "picture"]
+            )
+        ],
+        responses={(200, "application/octet-stream"): bytes, **errors(404)},
+    )
+    def get(self, request, kind: str, pk: int):
+        attachment = services.attachment_for_download(kind=kind, attachment_id=pk, actor_user=request.user)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,170 @@
+"""Every role of DOMAIN.md §2 (and anonymous) × every endpoint × own / same-region / other's object.
+
+One table drives it; `test_every_api_route_has_a_row` fails when an endpoint is added without its row.
+Columns:   anon  sup_a  sup_b  prov  prov_x  city  city_x  office
+sup_a holds the agreement and one proposal, sup_b the other proposal; prov owns every scenario but
+far_draft (绵阳); prov_x is another provider of 成都; city is 成都's staff, city_x 绵阳's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver, reverse
+from rest_framework.test import APIClient
+
+from config import api_router
+from tests.api.world import PDF, ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf(w=None):
+    return {"file": SimpleUploadedFile("说明.pdf", PDF, content_type="application/pdf")}
+
+
+def scenario_body(w):
+    return {"title": "新场景", "category": "industry", "sector": "manufacturing.02", "purpose": "检测"}
+
+
+# (route, method, url kwargs, body, expected statuses in ROLES order)
+MATRIX = [
+    ("api-root", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("token", "delete", {}, None, "401 204 204 204 204 204 204 204"),
+    ("region-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("region-detail", "get", {"code": "510100"}, None, "200 200 200 200 200 200 200 200"),
+    ("sector-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("sector-detail", "get", {"code": "manufacturing"}, None, "200 200 200 200 200 200 200 200"),
+    ("organization-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("organization-detail", "get", {"pk": "org_prov"}, None, "200 200 200 200 200 200 200 200"),
+    ("organization-detail", "patch", {"pk": "org_prov"}, {"headcount": 9}, "401 403 403 200 403 403 403 200"),
+    ("member-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("member-detail", "get", {"pk": "member_prov"}, None, "401 404 404 200 404 404 404 404"),
+    ("product-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("product-detail", "get", {"pk": "product_a"}, None, "200 200 200 200 200 200 200 200"),
+    (
+        "product-list",
+        "post",
+        {},
+        {"name": "新品", "description": "视觉检测", "maturity": "pilot"},
+        "401 201 201 403 403 403 403 403",
+    ),
+    ("product-detail", "patch", {"pk": "product_a"}, {"name": "改名"}, "401 200 403 403 403 403 403 200"),
+    ("notification-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("notification-detail", "get", {"pk": "notification"}, None, "401 404 404 200 404 404 404 404"),
+    ("notification-read", "post", {"pk": "notification"}, None, "401 404 404 200 404 404 404 404"),
+    ("notification-read-all", "post", {}, None, "401 200 200 200 200 200 200 200"),
+    ("notification-unread-count", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("scenario-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("scenario-detail", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),
+    ("scenario-detail", "get", {"pk": "far_draft"}, None, "404 404 404 404 404 404 200 200"),
+    ("scenario-detail", "get", {"pk": "pub"}, None, "200 200 200 200 200 200 200 200"),
+    ("scenario-list", "post", {}, scenario_body, "401 403 403 201 201 400 400 400"),
+    ("scenario-detail", "patch", {"pk": "draft"}, {"title": "改"}, "401 404 404 200 404 200 404 200"),
+    ("scenario-detail", "patch", {"pk": "pub"}, {"title": "改"}, "401 403 403 403 403 403 403 200"),
+    ("scenario-transitions", "get", {"pk": "pub"}, None, "403 403 403 200 403 200 403 200"),
+    ("scenario-attachments", "post", {"pk": "draft"}, pdf, "401 404 404 201 404 201 404 201"),
+    ("scenario-submit", "post", {"pk": "draft"}, {}, "401 404 404 200 404 403 404 200"),
+    ("scenario-return", "post", {"pk": "draft"}, {"reason": "补充"}, "401 404 404 403 404 409 404 409"),
+    ("scenario-approve", "post", {"pk": "draft"}, {}, "401 404 404 403 404 409 404 409"),
+    ("scenario-publish", "post", {"pk": "pub"}, {}, "401 403 403 403 403 403 403 409"),
+    ("scenario-sign", "post", {"pk": "pub"}, {}, "401 403 403 409 403 409 403 409"),
+    ("scenario-start-cooperation", "post", {"pk": "signed"}, {}, "401 403 403 200 403 200 403 200"),
+    ("scenario-designate-benchmark", "post", {"pk": "coop"}, {}, "401 403 403 403 403 403 403 409"),
+    ("scenario-include-in-zone", "post", {"pk": "bench"}, {}, "401 403 403 403 403 403 403 409"),
+    ("scenario-close", "post", {"pk": "pub"}, {"reason": "无合适方案"}, "401 403 403 200 403 403 403 200"),
+    ("scenario-withdraw", "post", {"pk": "draft"}, {}, "401 404 404 200 404 403 404 200"),
+    ("proposal-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("proposal-detail", "get", {"pk": "proposal_a"}, None, "401 200 404 200 404 200 404 200"),
+    ("proposal-list", "post", {}, lambda w: {"scenario": w["pub"].pk}, "401 201 201 403 403 403 403 403"),
+    ("proposal-detail", "patch", {"pk": "proposal_a"}, {"price": "70"}, "401 200 404 403 404 403 404 403"),
+    ("proposal-withdraw", "post", {"pk": "proposal_a"}, None, "401 200 404 403 404 403 404 403"),
+    ("proposal-attachments", "post", {"pk": "proposal_a"}, pdf, "401 201 404 403 404 403 404 403"),
+    ("agreement-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("agreement-detail", "get", {"pk": "agreement"}, None, "401 200 404 200 404 200 404 200"),
+    (
+        "agreement-list",
+        "post",
+        {},
+        lambda w: {"scenario": w["pub"].pk, "suppliers": [w.sup_a_org], "signed_on": "2026-08-01"},
+        "401 403 403 201 403 201 403 201",
+    ),
+    ("agreement-documents", "post", {"pk": "agreement"}, pdf, "401 403 404 201 404 201 404 201"),
+    ("progress-report-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("progress-report-detail", "get", {"pk": "report"}, None, "401 200 404 200 404 200 404 200"),
+    (
+        "progress-report-list",
+        "post",
+        {},
+        lambda w: {"scenario": w["signed"].pk, "reported_on": "2026-09-01", "summary": "进展"},
+        "401 403 403 201 403 201 403 201",
+    ),
+    ("progress-report-evidence", "post", {"pk": "report"}, pdf, "401 403 404 201 404 201 404 201"),
+    ("benchmark-case-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("benchmark-case-detail", "get", {"pk": "case"}, None, "200 200 200 200 200 200 200 200"),
+    (
+        "benchmark-case-list",
+        "post",
+        {},
+        lambda w: {"scenario": w["coop"].pk, "title": "案例", "background": "b", "solution": "s", "outcomes": "o"},
+        "401 403 403 403 403 201 403 201",
+    ),
+    ("benchmark-case-pictures", "post", {"pk": "case"}, pdf, "401 403 403 403 403 201 403 201"),
+    ("demonstration-zone-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("demonstration-zone-detail", "get", {"pk": "zone"}, None, "200 200 200 200 200 200 200 200"),
+    ("demonstration-zone-designate", "post", {"pk": "zone"}, None, "401 403 403 403 403 403 403 200"),
+    ("release-event-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("release-event-detail", "get", {"pk": "event"}, None, "200 200 200 200 200 200 200 200"),
+    (
+        "release-event-list",
+        "post",
+        {},
+        {"name": "对接活动", "kind": "docking", "year": 2026, "host_region": "510700", "date": "2026-12-20"},
+        "401 403 403 403 403 403 403 201",
+    ),
+    ("release-event-publish-all", "post", {"pk": "event"}, None, "401 403 403 403 403 403 403 200"),
+    ("annual-plan-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
+    ("annual-plan-detail", "get", {"year": 2026}, None, "200 200 200 200 200 200 200 200"),
+    (
+        "annual-plan-targets",
+        "post",
+        {"year": 2026},
+        {"metric": "benchmark_cases", "value": 12},
+        "401 403 403 403 403 403 403 200",
+    ),
+    ("file-download", "get", {"kind": "proposal", "pk": "file_a"}, None, "404 200 404 200 404 200 404 200"),
+]
+
+CASES = [
+    pytest.param(route, method, kwargs, body, role, int(expected.split()[i]), id=f"{method}-{route}-{kw}-{role}")
+    for route, method, kwargs, body, expected in MATRIX
+    for kw in ["/".join(str(v) for v in kwargs.values()) or "-"]
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("route", "method", "kwargs", "body", "role", "expected"), CASES)
+def test_permission_matrix(route, method, kwargs, body, role, expected):
+    w = build_world()
+    w.sup_a_org = w.users["sup_a"].member.organization_id
+    w.objects["member_prov"] = w.users["prov"].member
+    resolved = {k: (w[v].pk if isinstance(v, str) and v in w.objects else v) for k, v in kwargs.items()}
+    client = APIClient()
+    if w.users[role] is not None:
+        client.force_authenticate(w.users[role])
+    data = body(w) if callable(body) else body
+    is_upload = isinstance(data, dict) and "file" in data
+    response = getattr(client, method)(
+        reverse(f"api:{route}", kwargs=resolved), data, format="multipart" if is_upload else "json"
+    )
+    assert response.status_code == expected, getattr(response, "data", response)
+    if response.status_code >= 400:
+        assert set(response.json()) == {"code", "message", "fields"}
+
+
+def test_every_api_route_has_a_row():
+    names = {p.name for p in get_resolver(api_router).url_patterns if p.name} - {"api-root"}
+    names |= {p.name for p in api_router.router.urls if p.name}
+    covered = {row[0] for row in MATRIX}
+    missing = sorted(n for n in names if n not in covered and not n.endswith("-root"))
+    assert not missing, f"endpoints without a row in the permission matrix: {missing}"
