@@ -71,7 +71,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(code, _("输入有误，请检查标注的字段。"), _flatten(exc.detail))
     elif isinstance(exc, exceptions.ParseError):
-        response.data = error_body(code, _("请求体无法解析，请检查 JSON 格式。"))
+        response.data = error_body(code, _("请求体格式有误，无法解析。"))
     else:
         detail = exc.detail if isinstance(exc.detail, str) else _flatten(exc.detail)
         response.data = error_body(code, force_str(detail) if isinstance(detail, str) else _("请求有误。"))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from common.errors import DomainError
 
@@ -105,3 +110,29 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if actual != expected:
         raise _refuse(_("文件内容与扩展名不符。"))
     return CheckedUpload(name=name, content_type=CONTENT_TYPES[actual], size=upload.size)
+
+
+class _NoPathsInNames(DjangoMultiPartParser):
+    def sanitize_file_name(self, file_name):
+        raw = html.unescape(file_name or "")
+        if "/" in raw or "\\" in raw or raw.startswith("..") or ":" in raw:
+            # Django would quietly keep only the last part; a path in a file name is refused instead.
+            raise _refuse(_("文件名不合法。"))
+        return super().sanitize_file_name(file_name)
+
+
+class CheckedMultiPartParser(MultiPartParser):
+    """DRF's multipart parser, refusing file names that carry a path."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            parser = _NoPathsInNames(meta, stream, request.upload_handlers, encoding)
+            data, files = parser.parse()
+        except MultiPartParserError as exc:
+            raise ParseError(str(exc)) from exc
+        return DataAndFiles(data, files)

@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import actor, errors
 from common.errors import DomainError
+from common.uploads import CheckedMultiPartParser
 
 from .. import services
 from ..filtersets import ProposalFilter, ScenarioFilter
@@ -118,7 +118,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
     def attachments(self, request, pk=None):
         return self._upload(request, pk)
 
@@ -217,7 +217,7 @@ class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
     def attachments(self, request, pk=None):
         return self._upload(request, pk)
 
@@ -254,7 +254,7 @@ class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
     def documents(self, request, pk=None):
         return self._upload(request, pk)
 
@@ -284,7 +284,7 @@ class ProgressReportViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadO
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
     def evidence(self, request, pk=None):
         return self._upload(request, pk)
 
@@ -316,7 +316,7 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
     def pictures(self, request, pk=None):
         return self._upload(request, pk)
 
