@@ -62,6 +62,7 @@ class UploadMixin:
     upload_kind: str
 
     def _upload(self, request, pk):
+        self.get_object()  # what the user may not see does not exist, whatever the body
         data = _valid(UploadSerializer, request.data)
         attachment = services.attachment_add(
             kind=self.upload_kind, parent_id=int(pk), actor_user=request.user, upload=data["file"]

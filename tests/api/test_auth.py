@@ -67,20 +67,12 @@ def test_anonymous_users_read_only_what_is_public():
     assert client.post("/api/v1/scenarios/", {}, format="json").status_code == 401
 
 
-def test_api_use_is_throttled_per_user(supplier, settings):
+def test_api_use_is_throttled_per_user(supplier, monkeypatch):
     from rest_framework.throttling import UserRateThrottle
 
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "3/minute"},
-    }
-    UserRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        client = APIClient()
-        client.force_authenticate(supplier)
-        statuses = [client.get("/api/v1/regions/").status_code for _ in range(4)]
-    finally:
-        from rest_framework.settings import api_settings
-
-        UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "3/minute"})
+    client = APIClient()
+    client.force_authenticate(supplier)
+    statuses = [client.get("/api/v1/regions/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+    assert client.get("/api/v1/regions/").json()["code"] == "throttled"
