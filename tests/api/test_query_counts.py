@@ -64,7 +64,7 @@ def add_rows(office_user, supplier, provider, n):
         case = BenchmarkCaseFactory(scenario=ScenarioFactory(provider=provider, state="benchmark"))
         SupportGrant.objects.create(case=case, kind="compute_subsidy", amount=5)
         Notification.objects.create(recipient=office_user, kind="system", title="t", dedupe_key=f"k{product.pk}")
-        member_of(K.LINK_OFFICE, None).organization  # another organisation
+        member_of(K.LINK_OFFICE, None)  # one more organisation to list
         office_user.member.organization.members.create(
             user=type(office_user).objects.create(username=f"colleague{product.pk}")
         )
