@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -107,6 +109,26 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        # A page size that is not a whole number from 1 to 100 is refused, not silently replaced.
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("须为 1 至 {n} 的整数。").format(n=self.max_page_size)]}
+            )
+        return int(raw[0])
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 def actor(request) -> Actor:
     return actor_for(request.user)
@@ -114,6 +136,31 @@ def actor(request) -> Actor:
 
 def no_content() -> Response:
     return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_JSON_TYPE_MESSAGES = {
+    "string": _lazy("须为字符串。"),
+    "integer": _lazy("须为整数。"),
+    "number": _lazy("须为数字。"),
+    "array": _lazy("须为列表。"),
+}
+
+
+def _json_type_error(field, value) -> str | None:
+    """The JSON type `field` promises, when `value` is not of it."""
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
+        return None if isinstance(value, list) else "array"
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "array"
+        return next((e for e in (_json_type_error(field.child, v) for v in value) if e), None)
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else "string"
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "integer"
+    if isinstance(field, serializers.DecimalField | serializers.FloatField):
+        return None if isinstance(value, int | float) and not isinstance(value, bool) else "number"
+    return None
 
 
 class StrictSerializer(serializers.Serializer):
@@ -124,4 +171,103 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise exceptions.ValidationError({name: [_("未知字段。")] for name in unknown})
+            # DRF coerces 0 → "0", "1" → 1, {} → []; the contract names JSON types, so those are refused.
+            wrong = {
+                name: [str(_JSON_TYPE_MESSAGES[expected])]
+                for name, field in self.fields.items()
+                if name in data and data[name] is not None
+                for expected in [_json_type_error(field, data[name])]
+                if expected
+            }
+            if wrong:
+                raise exceptions.ValidationError(wrong)
+        return super().to_internal_value(data)
+
+
+# Answers any operation can give: bad input or filters, a bad token, refusal, absence (also a page past
+# the end), throttling. Declared on every operation so that the contract is accurate for clients.
+COMMON_ERRORS = {
+    "400": "Bad input",
+    "401": "Not authenticated",
+    "403": "Not allowed",
+    "404": "Not found",
+    "429": "Throttled",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: the common error responses on every API operation."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status_code, text in COMMON_ERRORS.items():
+                responses.setdefault(status_code, {"description": text, "content": error})
+    return result
+
+
+def forbid_unknown_request_properties(result, generator, request, public):
+    """Request bodies refuse fields they do not know (StrictSerializer): say so in the contract."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+    return result
+
+
+def json_not_found(request, exception=None):
+    """Django's 404 for URLs no route matches: JSON with the error shape under /api/, HTML elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", _("未找到。")), status=404)
+    return page_not_found(request, exception)
+
+
+def json_server_error(request):
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", _("服务器内部错误，请稍后再试。")), status=500)
+    return server_error(request)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as the contract says; not "yes", "1" or "on"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+CENT = Decimal("0.01")
+MONEY_MAX = Decimal("9999999999.99")
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount in 万元: a JSON number from 0 to 9,999,999,999.99, rounded to the cent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", MONEY_MAX)
+        super().__init__(**kwargs)
+
+    def validate_precision(self, value):
+        if value.is_finite() and abs(value) <= MONEY_MAX:
+            value = value.quantize(CENT, rounding=ROUND_HALF_UP)
+        return super().validate_precision(value)
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF would turn a number into its digits."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
         return super().to_internal_value(data)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q
 
+from common.filters import IntegerFilter, StrictFilterSet
+
 from .choices import Maturity, Qualification
 from .models import Product, Sector
 
@@ -12,8 +14,8 @@ def sector_ids(code: str) -> list[int]:
     return list(Sector.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("pk", flat=True))
 
 
-class ProductFilter(filters.FilterSet):
-    supplier = filters.NumberFilter(field_name="supplier_id")
+class ProductFilter(StrictFilterSet):
+    supplier = IntegerFilter(field_name="supplier_id")
     sector = filters.CharFilter(method="filter_sector", help_text="sector or sub-area code")
     maturity = filters.ChoiceFilter(choices=Maturity.choices)
     capability = filters.CharFilter(field_name="capabilities__name", distinct=True)

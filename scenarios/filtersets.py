@@ -2,19 +2,22 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from common.filters import IntegerFilter, StrictFilterSet
 from marketplace.filtersets import sector_ids
+from marketplace.models import Region
 
 from .choices import CooperationMode, ProposalKind, ProposalStatus, ScenarioCategory, ScenarioState
-from .models import Proposal, Scenario
+from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Scenario
 
 
-class ScenarioFilter(filters.FilterSet):
-    region = filters.CharFilter(field_name="region__code", help_text="region code, e.g. 510100")
+class ScenarioFilter(StrictFilterSet):
+    region = filters.CharFilter(method="filter_region", help_text="region code, e.g. 510100")
     sector = filters.CharFilter(
         method="filter_sector", help_text="sector code; a top-level sector includes its sub-areas"
     )
     category = filters.ChoiceFilter(choices=ScenarioCategory.choices)
-    state = filters.MultipleChoiceFilter(choices=ScenarioState.choices)
+    # No multi-valued joins here: DISTINCT (the filter's default) would only cost a sort of every column.
+    state = filters.MultipleChoiceFilter(choices=ScenarioState.choices, distinct=False)
     cooperation_mode = filters.ChoiceFilter(choices=CooperationMode.choices)
     budget_min = filters.NumberFilter(
         method="filter_budget_min", help_text="scenarios whose budget reaches at least this (万元)"
@@ -22,8 +25,8 @@ class ScenarioFilter(filters.FilterSet):
     budget_max = filters.NumberFilter(
         method="filter_budget_max", help_text="scenarios whose budget starts at most at this (万元)"
     )
-    release_event = filters.NumberFilter(field_name="release_event_id")
-    provider = filters.NumberFilter(field_name="provider_id")
+    release_event = IntegerFilter(field_name="release_event_id")
+    provider = IntegerFilter(field_name="provider_id")
     published_after = filters.DateFilter(field_name="published_at", lookup_expr="gte")
     published_before = filters.DateFilter(field_name="published_at", lookup_expr="lte")
 
@@ -34,6 +37,10 @@ class ScenarioFilter(filters.FilterSet):
     def filter_sector(self, queryset, name, value):
         return queryset.filter(sector_id__in=sector_ids(value))
 
+    def filter_region(self, queryset, name, value):
+        # By id, not through a join on the code: the planner can then walk an index in list order.
+        return queryset.filter(region_id=Region.objects.filter(code=value).values_list("pk", flat=True).first())
+
     def filter_budget_min(self, queryset, name, value):
         return queryset.filter(budget_max__gte=value)
 
@@ -41,11 +48,36 @@ class ScenarioFilter(filters.FilterSet):
         return queryset.filter(budget_min__lte=value)
 
 
-class ProposalFilter(filters.FilterSet):
-    scenario = filters.NumberFilter(field_name="scenario_id")
+class ProposalFilter(StrictFilterSet):
+    scenario = IntegerFilter(field_name="scenario_id")
     status = filters.ChoiceFilter(choices=ProposalStatus.choices)
     kind = filters.ChoiceFilter(choices=ProposalKind.choices)
 
     class Meta:
         model = Proposal
         fields = ["scenario", "status", "kind"]
+
+
+class ScenarioRecordFilter(StrictFilterSet):
+    scenario = IntegerFilter(field_name="scenario_id")
+
+    class Meta:
+        model = Agreement
+        fields = ["scenario"]
+
+
+class ProgressReportFilter(ScenarioRecordFilter):
+    cooperation_started = filters.BooleanFilter()
+
+    class Meta:
+        model = ProgressReport
+        fields = ["scenario", "cooperation_started"]
+
+
+class ReleaseEventFilter(StrictFilterSet):
+    year = IntegerFilter()
+    quarter = IntegerFilter()
+
+    class Meta:
+        model = ReleaseEvent
+        fields = ["year", "quarter", "kind"]

@@ -19,7 +19,9 @@ NOTHING = Q(pk__in=[])
 
 
 def scenario_visibility_q(actor: Actor) -> Q:
-    public = Q(state__in=PUBLIC_STATES)
+    # Public scenarios always carry a publication date (a database constraint); saying so lets the
+    # planner skip the undated drafts that a descending date order would otherwise meet first.
+    public = Q(state__in=PUBLIC_STATES, published_at__isnull=False)
     if actor.is_link_office:
         return EVERYTHING
     if actor.is_city_staff:

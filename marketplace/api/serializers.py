@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.api import StrictSerializer
+from common.api import MoneyField, StrictBooleanField, StrictCharField, StrictSerializer
 
 from ..choices import Maturity
 from ..models import Capability, Member, Notification, Organization, Product, Region, Sector
@@ -16,7 +16,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Sector
@@ -24,7 +24,8 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", default=None, read_only=True)
+    region = serializers.CharField(source="region.code", default=None, read_only=True, allow_null=True)
+    website = serializers.CharField(read_only=True)  # may be empty: no URI format promised
     qualifications = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +57,7 @@ class OrganizationUpdateSerializer(StrictSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.first_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True)
 
     class Meta:
         model = Member
@@ -65,7 +66,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class SupplierBriefSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", default=None, read_only=True)
+    region = serializers.CharField(source="region.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -105,16 +106,16 @@ class ProductSerializer(serializers.ModelSerializer):
 class ProductWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20_000)
-    capabilities = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+    capabilities = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=50)
     sectors = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all(), many=True, required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices)
-    price_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
-    price_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    price_min = MoneyField(required=False, allow_null=True)
+    price_max = MoneyField(required=False, allow_null=True)
     reference_deployments = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    first_of_kind_equipment = serializers.BooleanField(required=False)
-    first_of_kind_material = serializers.BooleanField(required=False)
-    first_of_kind_software = serializers.BooleanField(required=False)
-    is_active = serializers.BooleanField(required=False)
+    first_of_kind_equipment = StrictBooleanField(required=False)
+    first_of_kind_material = StrictBooleanField(required=False)
+    first_of_kind_software = StrictBooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
     def validate(self, data):
         low, high = data.get("price_min"), data.get("price_max")

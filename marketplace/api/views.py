@@ -42,7 +42,7 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, **errors(400, 403, 429)})
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, **errors(400, 401, 403, 429)})
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -55,7 +55,7 @@ class TokenView(APIView):
         except AuthLocked as exc:
             raise locked from exc
         if user is None or not user.is_active:
-            raise DomainError("invalid_credentials", _("用户名或密码不正确。"), status=400)
+            raise DomainError("invalid_credentials", _("用户名或密码不正确。"), status=401)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

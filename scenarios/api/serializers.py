@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import StrictSerializer
+from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
 
 from ..choices import CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
@@ -69,12 +69,13 @@ class AttachmentsField(serializers.Field):
 
 class ScenarioSerializer(serializers.ModelSerializer):
     provider = OrgBrief(read_only=True)
+    contact_email = serializers.CharField(read_only=True)  # may be empty: no e-mail format promised
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     sector = serializers.CharField(source="sector.code", read_only=True)
     sector_name = serializers.CharField(source="sector.name", read_only=True)
-    release_event = EventBrief(read_only=True)
-    plan_year = serializers.IntegerField(source="plan.year", default=None, read_only=True)
+    release_event = EventBrief(read_only=True, allow_null=True)
+    plan_year = serializers.IntegerField(source="plan.year", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Scenario
@@ -131,8 +132,8 @@ class ScenarioWriteSerializer(StrictSerializer):
     purpose = serializers.CharField(max_length=20_000)
     requirements = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
-    budget_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
-    budget_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    budget_min = MoneyField(required=False, allow_null=True)
+    budget_max = MoneyField(required=False, allow_null=True)
     expected_start = serializers.DateField(required=False, allow_null=True)
     duration_months = serializers.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -155,7 +156,7 @@ class TransitionSerializer(StrictSerializer):
 
 class TransitionLogSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = TransitionLog
@@ -197,7 +198,7 @@ class ProposalWriteSerializer(StrictSerializer):
     scenario = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=ProposalKind.choices, required=False)
     products = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=20)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    price = MoneyField(required=False, allow_null=True)
     plan = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
 
 
@@ -229,13 +230,13 @@ class AgreementWriteSerializer(StrictSerializer):
     suppliers = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=20)
     products = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
     signed_on = serializers.DateField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+    amount = MoneyField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     scenario = serializers.PrimaryKeyRelatedField(read_only=True)
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, read_only=True, allow_null=True)
     evidence = AttachmentsField("evidence", "evidence")
 
     class Meta:
@@ -264,7 +265,7 @@ class ProgressReportWriteSerializer(StrictSerializer):
     milestone = serializers.CharField(required=False, allow_blank=True, max_length=200)
     milestone_status = serializers.ChoiceField(choices=MilestoneStatus.choices, required=False)
     progress_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    cooperation_started = serializers.BooleanField(required=False)
+    cooperation_started = StrictBooleanField(required=False)
 
 
 class SupportGrantSerializer(serializers.ModelSerializer):
@@ -305,7 +306,7 @@ class BenchmarkCaseSerializer(serializers.ModelSerializer):
 class SupportGrantWriteSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=SupportKind.choices)
     recipient = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    amount = MoneyField(required=False, allow_null=True)
     granted_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -323,9 +324,9 @@ class BenchmarkCaseWriteSerializer(StrictSerializer):
     solution = serializers.CharField(max_length=20_000)
     outcomes = serializers.CharField(max_length=20_000)
     outcome_figures = OutcomeFigureSerializer(many=True, required=False)
-    recommended_national_pilot = serializers.BooleanField(required=False)
-    recommended_typical_case = serializers.BooleanField(required=False)
-    is_public = serializers.BooleanField(required=False)
+    recommended_national_pilot = StrictBooleanField(required=False)
+    recommended_typical_case = StrictBooleanField(required=False)
+    is_public = StrictBooleanField(required=False)
     support = SupportGrantWriteSerializer(many=True, required=False)
 
 

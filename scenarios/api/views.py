@@ -13,7 +13,7 @@ from common.errors import DomainError
 from common.uploads import CheckedMultiPartParser
 
 from .. import services
-from ..filtersets import ProposalFilter, ScenarioFilter
+from ..filtersets import ProgressReportFilter, ProposalFilter, ReleaseEventFilter, ScenarioFilter, ScenarioRecordFilter
 from ..lifecycle import TRANSITIONS, Who
 from ..models import AnnualPlan, DemonstrationZone, ReleaseEvent
 from ..selectors import (
@@ -228,7 +228,7 @@ class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
 
     serializer_class = AgreementSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ["scenario"]
+    filterset_class = ScenarioRecordFilter
     ordering = ["-signed_on", "-id"]
     upload_kind = "agreement"
 
@@ -265,7 +265,7 @@ class ProgressReportViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     serializer_class = ProgressReportSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ["scenario", "cooperation_started"]
+    filterset_class = ProgressReportFilter
     ordering = ["-reported_on", "-id"]
     upload_kind = "evidence"
 
@@ -343,7 +343,7 @@ class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     serializer_class = ReleaseEventSerializer
     queryset = ReleaseEvent.objects.select_related("host_region")
-    filterset_fields = ["year", "quarter", "kind"]
+    filterset_class = ReleaseEventFilter
     ordering = ["-date", "-id"]
 
     @extend_schema(
@@ -372,6 +372,7 @@ class AnnualPlanViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AnnualPlanSerializer
     queryset = AnnualPlan.objects.prefetch_related("targets")
     lookup_field = "year"
+    lookup_value_regex = r"[0-9]{4}"
     ordering = ["-year"]
 
     @extend_schema(request=TargetWriteSerializer, responses={200: AnnualPlanSerializer, **errors(400, 401, 403, 404)})

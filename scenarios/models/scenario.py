@@ -92,11 +92,14 @@ class Scenario(models.Model):
         verbose_name = _("应用场景")
         verbose_name_plural = _("应用场景")
         ordering = ["-published_at", "-id"]
+        # Shaped for the list: visibility (state) + a filter + the list order, so that a page is an
+        # ordered index walk and a count an index-only scan.
         indexes = [
-            models.Index(fields=["state", "region"]),
-            models.Index(fields=["state", "published_at"]),
-            models.Index(fields=["sector", "state"]),
-            models.Index(fields=["region", "sector"]),
+            models.Index(fields=["state", "published_at", "id"], name="scenario_state_pub"),
+            models.Index(fields=["state", "region", "published_at", "id"], name="scenario_state_region_pub"),
+            models.Index(fields=["state", "sector", "published_at", "id"], name="scenario_state_sector_pub"),
+            models.Index(fields=["state", "budget_max", "budget_min"], name="scenario_state_budget"),
+            models.Index(fields=["region", "sector"], name="scenario_region_sector"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,16 +30,16 @@ def test_a_user_obtains_uses_and_revokes_their_own_token(supplier):
     assert client.get("/api/v1/proposals/").status_code == 401
 
 
-def test_wrong_password_is_a_clear_400(supplier):
+def test_wrong_password_is_a_clear_401(supplier):
     response = obtain(APIClient(), supplier.username, "wrong")
-    assert response.status_code == 400 and response.json()["code"] == "invalid_credentials"
+    assert response.status_code == 401 and response.json()["code"] == "invalid_credentials"
 
 
 def test_repeated_failures_lock_the_account_for_a_while(supplier, settings):
     settings.LOGIN_MAX_FAILURES = 3
     client = APIClient()
     for _ in range(3):
-        assert obtain(client, supplier.username, "wrong").status_code == 400
+        assert obtain(client, supplier.username, "wrong").status_code == 401
     locked = obtain(client, supplier.username, "pw-12345")  # even the right password
     assert locked.status_code == 403 and locked.json()["code"] == "locked"
     cache.clear()  # the window passes

@@ -110,7 +110,7 @@ def test_filters_and_orderings_are_no_side_channel(world, as_a):
 
 
 def test_a_resubmitting_on_the_same_scenario_touches_only_its_own_proposal(world, as_a):
-    response = as_a.post("/api/v1/proposals/", {"scenario": world["pub"].pk, "price": "50"}, format="json")
+    response = as_a.post("/api/v1/proposals/", {"scenario": world["pub"].pk, "price": 50}, format="json")
     assert response.status_code == 201
     assert '"66.00"' not in json.dumps(response.json())
     world["proposal_b"].refresh_from_db()

@@ -77,7 +77,7 @@ MATRIX = [
     ("proposal-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
     ("proposal-detail", "get", {"pk": "proposal_a"}, None, "401 200 404 200 404 200 404 200"),
     ("proposal-list", "post", {}, lambda w: {"scenario": w["pub"].pk}, "401 201 201 403 403 403 403 403"),
-    ("proposal-detail", "patch", {"pk": "proposal_a"}, {"price": "70"}, "401 200 404 403 404 403 404 403"),
+    ("proposal-detail", "patch", {"pk": "proposal_a"}, {"price": 70}, "401 200 404 403 404 403 404 403"),
     ("proposal-withdraw", "post", {"pk": "proposal_a"}, None, "401 200 404 403 404 403 404 403"),
     ("proposal-attachments", "post", {"pk": "proposal_a"}, pdf, "401 201 404 403 404 403 404 403"),
     ("agreement-list", "get", {}, None, "401 200 200 200 200 200 200 200"),

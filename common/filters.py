@@ -1,0 +1,35 @@
+"""Strict query filters: a value the contract calls invalid is refused (400), never silently ignored."""
+
+import django_filters as filters
+from django import forms
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole-number filter (django-filter's NumberFilter accepts decimals such as 0.5)."""
+
+    field_class = forms.IntegerField
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses empty values and booleans other than true/false, which django-filter would ignore."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, flt in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            values = [v for v in values if v is not None]
+            if not values or name not in self.form.fields:
+                continue
+            if any(v == "" for v in values):
+                self.form.add_error(name, _("不能为空。"))
+                valid = False
+            elif isinstance(flt, filters.BooleanFilter) and any(v.lower() not in ("true", "false") for v in values):
+                self.form.add_error(name, _("须为 true 或 false。"))
+                valid = False
+        return valid
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    filterset_base = StrictFilterSet

@@ -1,0 +1,94 @@
+"""Load a large market and time the main scenario endpoints in-process. Prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import override_settings
+from rest_framework.test import APIClient
+
+from marketplace import synthetic
+from scenarios.api.views import ScenarioViewSet
+from scenarios.models import Scenario
+
+LIST_QUERIES = [
+    "?state=published&region=510100&sector=manufacturing&page=2",
+    "?state=published&sector=emergency.01&ordering=-published_at",
+    "?region=510700&category=government",
+    "?budget_min=100&budget_max=300&state=published&page=5",
+    "?published_after=2025-06-01&published_before=2025-12-31&region=510100",
+    "?sector=city_governance&cooperation_mode=pilot&page=3",
+    "",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Time the scenario list (filtered, paginated) and detail endpoints over a large market."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scenarios", type=int, default=100_000)
+        parser.add_argument("--products", type=int, default=300_000)
+        parser.add_argument("--requests", type=int, default=300)
+        parser.add_argument("--remove", action="store_true", help="remove the synthetic market afterwards")
+
+    def handle(self, *args, scenarios, products, requests, remove, **options):
+        if connection.vendor != "postgresql":
+            self.stderr.write("bench_api measures PostgreSQL: set DATABASE_URL=postgres://…")
+        started = time.perf_counter()
+        market = synthetic.generate(scenarios=scenarios, products=products)
+        load_s = time.perf_counter() - started
+        list_ms, detail_ms = self._measure(requests)
+        print(
+            json.dumps(
+                {
+                    "database": connection.vendor,
+                    "scenarios": market.scenarios,
+                    "products": market.products,
+                    "load_s": round(load_s, 1),
+                    "requests": requests,
+                    "list_p50_ms": round(statistics.median(list_ms), 2),
+                    "list_p95_ms": round(percentile(list_ms, 95), 2),
+                    "detail_p50_ms": round(statistics.median(detail_ms), 2),
+                    "detail_p95_ms": round(percentile(detail_ms, 95), 2),
+                }
+            )
+        )
+        if remove:
+            synthetic.remove()
+
+    def _measure(self, requests: int) -> tuple[list[float], list[float]]:
+        rng = random.Random(11)
+        ids = list(
+            Scenario.objects.filter(key__startswith=synthetic.PREFIX, state="published").values_list("pk", flat=True)[
+                :20_000
+            ]
+        )
+        client = APIClient()
+        throttles, ScenarioViewSet.throttle_classes = ScenarioViewSet.throttle_classes, []
+        try:
+            with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+                for _ in range(20):  # warm up connections and caches
+                    self._get(client, "/api/v1/scenarios/" + rng.choice(LIST_QUERIES))
+                list_ms = [self._get(client, "/api/v1/scenarios/" + rng.choice(LIST_QUERIES)) for _ in range(requests)]
+                detail_ms = [self._get(client, f"/api/v1/scenarios/{rng.choice(ids)}/") for _ in range(requests)]
+        finally:
+            ScenarioViewSet.throttle_classes = throttles
+        return list_ms, detail_ms
+
+    def _get(self, client, url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
+        return elapsed
