@@ -22,9 +22,13 @@ for entry in po:
             entry.msgstr_plural = {0: english, 1: english}
     elif entry.msgid in table:
         entry.msgstr = table[entry.msgid]
-    elif not entry.msgstr and entry.msgid != "Home":
-        missing.append(entry.msgid)
+    else:
+        if "fuzzy" in entry.flags:
+            entry.msgstr = ""  # gettext's guess from a similar string is not a translation
+        if not entry.msgstr and entry.msgid != "Home":
+            missing.append(entry.msgid)
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = None
 po.save()
 if missing:
     print("untranslated:", *missing, sep="\n  ", file=sys.stderr)
