@@ -70,6 +70,20 @@ class UploadMixin:
         return Response(AttachmentSerializer(attachment, context={"kind": self.upload_kind}).data, status=201)
 
 
+def upload_action(name: str):
+    """POST …/{id}/<name>/: one checked document (multipart field `file`) for the record."""
+
+    def upload(self, request, pk=None):
+        return self._upload(request, pk)
+
+    upload.__name__ = name
+    schema = extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    return schema(action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])(upload))
+
+
 class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Application scenarios. Drafts exist only for their provider, the region's city staff and the link
     office; published scenarios are public. Lifecycle transitions are POST actions."""
@@ -115,13 +129,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         logs = scenario.transitions.select_related("actor").order_by("at", "id")
         return Response(TransitionLogSerializer(logs, many=True).data)
 
-    @extend_schema(
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
-    def attachments(self, request, pk=None):
-        return self._upload(request, pk)
+    attachments = upload_action("attachments")
 
 
 def _transition_endpoint(name: str):
@@ -214,13 +222,7 @@ class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         services.proposal_withdraw(proposal_id=proposal.pk, actor_user=request.user)
         return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
-    @extend_schema(
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
-    def attachments(self, request, pk=None):
-        return self._upload(request, pk)
+    attachments = upload_action("attachments")
 
 
 class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -251,13 +253,7 @@ class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         )
         return Response(AgreementSerializer(self.get_queryset().get(pk=agreement.pk)).data, status=201)
 
-    @extend_schema(
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
-    def documents(self, request, pk=None):
-        return self._upload(request, pk)
+    documents = upload_action("documents")
 
 
 class ProgressReportViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -281,13 +277,7 @@ class ProgressReportViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadO
         report = services.progress_report_create(scenario_id=data.pop("scenario"), actor_user=request.user, **data)
         return Response(ProgressReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=201)
 
-    @extend_schema(
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
-    def evidence(self, request, pk=None):
-        return self._upload(request, pk)
+    evidence = upload_action("evidence")
 
 
 class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -313,13 +303,7 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
         case = services.benchmark_case_create(scenario_id=data.pop("scenario"), actor_user=request.user, **data)
         return Response(BenchmarkCaseSerializer(self.get_queryset().get(pk=case.pk)).data, status=201)
 
-    @extend_schema(
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])
-    def pictures(self, request, pk=None):
-        return self._upload(request, pk)
+    pictures = upload_action("pictures")
 
 
 class DemonstrationZoneViewSet(viewsets.ReadOnlyModelViewSet):
