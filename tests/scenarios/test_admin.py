@@ -151,7 +151,8 @@ def test_a_user_without_an_organisation_has_no_admin(client):
 
 def proposals_on_one_scenario():
     scenario = ScenarioFactory(state="published", title="共同场景")
-    mine, theirs = member_of(K.SUPPLIER, "510100"), member_of(K.SUPPLIER, "510700")
+    mine = member_of(K.SUPPLIER, "510100", name="甲方智能科技")
+    theirs = member_of(K.SUPPLIER, "510700", name="乙方智能科技")
     for member, price, plan in ((mine, 80, "甲方案"), (theirs, 66, "乙方案保密内容")):
         Proposal.objects.create(
             scenario=scenario, supplier=member.organization, price=price, plan=plan, submitted_at=timezone.now()
