@@ -143,11 +143,17 @@ _JSON_TYPE_MESSAGES = {
     "integer": _lazy("须为整数。"),
     "number": _lazy("须为数字。"),
     "array": _lazy("须为列表。"),
+    "nul": _lazy("不能包含空字符（\\0）。"),
 }
 
 
 def _json_type_error(field, value) -> str | None:
-    """The JSON type `field` promises, when `value` is not of it."""
+    """The JSON type `field` promises, when `value` is not of it (or text holding a NUL character,
+    which PostgreSQL cannot store)."""
+    if isinstance(value, str) and "\x00" in value:
+        return "nul"
+    if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+        return "nul"
     if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
         return None if isinstance(value, list) else "array"
     if isinstance(field, serializers.ListField):

@@ -22,7 +22,10 @@ class StrictFilterSet(filters.FilterSet):
             values = [v for v in values if v is not None]
             if not values or name not in self.form.fields:
                 continue
-            if any(v == "" for v in values):
+            if any("\x00" in v for v in values):
+                self.form.add_error(name, _("不能包含空字符（\\0）。"))
+                valid = False
+            elif any(v == "" for v in values):
                 self.form.add_error(name, _("不能为空。"))
                 valid = False
             elif isinstance(flt, filters.BooleanFilter) and any(v.lower() not in ("true", "false") for v in values):

@@ -181,3 +181,20 @@ def test_unknown_routes_and_methods_answer_with_the_error_shape(world):
     assert_error(client.delete(f"/api/v1/scenarios/{world['pub'].pk}/"), 405, "method_not_allowed")
     assert_error(client.get("/api/v1/scenarios/999999/"), 404, "not_found")
     assert_error(client.get("/api/v1/scenarios/not-a-number/"), 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/v1/products/", {"name": "x\u0000", "description": "d", "maturity": "mature"}),
+        ("post", "/api/v1/products/", {"name": "x", "description": "d", "maturity": "mature", "sectors": ["a\u0000"]}),
+        ("get", "/api/v1/scenarios/?region=51\u00000100", None),
+        ("get", "/api/v1/products/?capability=\u0000", None),
+    ],
+    ids=["text-field", "list-item", "filter", "filter-only-nul"],
+)
+def test_a_nul_character_is_a_400_not_a_500(world, method, path, body):
+    # Found by schemathesis: PostgreSQL refuses NUL in text, which surfaced as a 500.
+    client = client_for(world.users["sup_a"])
+    response = client.post(path, body, format="json") if method == "post" else client.get(path)
+    assert_error(response, 400)
