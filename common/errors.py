@@ -31,3 +31,15 @@ class PermissionDenied(DomainError):
 class NotFound(DomainError):
     def __init__(self, code: str, message: Any):
         super().__init__(code, message, status=404)
+
+
+def full_clean_or_refuse(obj, *, exclude=None) -> None:
+    """Model validation (fields and constraints) as one DomainError listing every bad field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        raise DomainError("invalid", _("输入有误，请检查标注的字段。"), fields=fields) from exc

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.errors import DomainError, NotFound, PermissionDenied
+from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 
 from .choices import ROLE_OF_KIND, MemberRole, OrganizationKind, Role
 from .models import Member, Notification, Organization, Product
@@ -73,14 +72,6 @@ PRODUCT_FIELDS = {
 }
 
 
-def _product_validate(product: Product) -> None:
-    try:
-        product.full_clean(exclude=["key"])
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise DomainError("invalid", _("输入有误，请检查标注的字段。"), fields=fields) from exc
-
-
 def product_create(
     *, actor_user, supplier: Organization | None = None, capabilities=(), sectors=(), **fields
 ) -> Product:
@@ -96,7 +87,7 @@ def product_create(
     if unknown:
         raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
     product = Product(supplier=supplier, **fields)
-    _product_validate(product)
+    full_clean_or_refuse(product, exclude=["key"])
     with transaction.atomic():
         product.save()
         product.capabilities.set(capabilities)
@@ -115,7 +106,7 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
             raise NotFound("not_found", _("产品不存在。"))
         for field, value in fields.items():
             setattr(product, field, value)
-        _product_validate(product)
+        full_clean_or_refuse(product, exclude=["key"])
         product.save()
         if capabilities is not None:
             product.capabilities.set(capabilities)

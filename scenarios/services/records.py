@@ -7,12 +7,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import DomainError, NotFound, PermissionDenied
+from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind, Role
 from marketplace.models import Organization, Product
 from marketplace.selectors import Actor, actor_for
@@ -53,15 +52,6 @@ SCENARIO_EDITABLE_FIELDS = {
 EDITABLE_BEFORE_PUBLISH = (ScenarioState.DRAFT, ScenarioState.SUBMITTED, ScenarioState.APPROVED)
 
 
-def _full_clean(obj, exclude=None) -> None:
-    """Model validation as a DomainError listing every bad field."""
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise DomainError("invalid", _("输入有误，请检查标注的字段。"), fields=fields) from exc
-
-
 def _locked_scenario(scenario_id: int, actor: Actor) -> Scenario:
     scenario = Scenario.objects.select_for_update(of=("self",)).select_related("sector").filter(pk=scenario_id).first()
     if scenario is None or not scenario_is_visible_to(actor, scenario):
@@ -94,7 +84,7 @@ def release_event_create(*, actor_user, **fields: Any) -> ReleaseEvent:
     if not actor.is_link_office:
         raise PermissionDenied("not_allowed", _("只有链长办可以安排发布活动。"))
     event = ReleaseEvent(**fields)
-    _full_clean(event)
+    full_clean_or_refuse(event)
     with transaction.atomic():
         event.save()
         annual_plan_for_year(event.year)
@@ -124,7 +114,7 @@ def scenario_create(*, actor_user, provider: Organization | None = None, **field
     scenario = Scenario(provider=provider, created_by=actor_user, state=ScenarioState.DRAFT, **fields)
     if actor.is_city_staff and scenario.region_id != actor.region_id:
         raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
-    _full_clean(scenario, exclude=["key"])
+    full_clean_or_refuse(scenario, exclude=["key"])
     with transaction.atomic():
         scenario.save()
         TransitionLog.objects.create(
@@ -154,7 +144,7 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
             raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
         for field, value in fields.items():
             setattr(scenario, field, value)
-        _full_clean(scenario, exclude=["key"])
+        full_clean_or_refuse(scenario, exclude=["key"])
         scenario.save(update_fields=[*fields, "updated_at"])
     return scenario
 
@@ -196,7 +186,7 @@ def proposal_submit(
                 "status": "submitted",
             },
         )
-        _full_clean(proposal, exclude=["key", "scenario", "supplier"])
+        full_clean_or_refuse(proposal, exclude=["key", "scenario", "supplier"])
         proposal.products.set(products)
     return proposal
 
@@ -234,7 +224,7 @@ def agreement_create(
         agreement = Agreement(
             scenario=scenario, signed_on=signed_on, amount=amount, summary=summary, created_by=actor_user
         )
-        _full_clean(agreement, exclude=["key"])
+        full_clean_or_refuse(agreement, exclude=["key"])
         agreement.save()
         agreement.suppliers.set(suppliers)
         agreement.products.set(products)
@@ -250,7 +240,7 @@ def progress_report_create(*, scenario_id: int, actor_user, **fields: Any) -> Pr
         if scenario.state not in SIGNED_STATES:
             raise DomainError("invalid_state", _("只能为已签约的场景填报跟踪记录。"), status=409)
         report = ProgressReport(scenario=scenario, author=actor_user, **fields)
-        _full_clean(report, exclude=["key"])
+        full_clean_or_refuse(report, exclude=["key"])
         report.save()
     return report
 
@@ -269,11 +259,11 @@ def benchmark_case_create(
         if scenario.state not in (ScenarioState.IN_COOPERATION, ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION):
             raise DomainError("invalid_state", _("只有已开展合作的场景可以撰写标杆案例。"), status=409)
         case = BenchmarkCase(scenario=scenario, **fields)
-        _full_clean(case, exclude=["key"])
+        full_clean_or_refuse(case, exclude=["key"])
         case.save()
         for grant in support or []:
             g = SupportGrant(case=case, **grant)
-            _full_clean(g)
+            full_clean_or_refuse(g)
             g.save()
     return case
 
