@@ -135,7 +135,7 @@ class ScenarioAdmin(MarketAdmin):
         "published_at",
     ]
     search_fields = ["title", "purpose", "requirements", "provider__name", "key"]
-    list_select_related = ["provider", "region", "sector", "sector__parent", "release_event"]
+    list_select_related = ["provider", "region", "sector", "release_event"]
     date_hierarchy = "published_at"
     readonly_fields = ["key", *PROGRESS_FIELDS]
     autocomplete_fields = ["provider"]

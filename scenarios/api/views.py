@@ -95,7 +95,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     upload_kind = "scenario"
 
     def get_queryset(self):
-        qs = scenario_list_for(actor(self.request)).select_related("plan")
+        qs = scenario_list_for(actor(self.request))
         if self.action != "list":
             qs = qs.prefetch_related("attachments")
         return qs

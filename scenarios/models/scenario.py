@@ -98,8 +98,10 @@ class Scenario(models.Model):
             models.Index(fields=["state", "published_at", "id"], name="scenario_state_pub"),
             models.Index(fields=["state", "region", "published_at", "id"], name="scenario_state_region_pub"),
             models.Index(fields=["state", "sector", "published_at", "id"], name="scenario_state_sector_pub"),
-            models.Index(fields=["state", "budget_max", "budget_min"], name="scenario_state_budget"),
-            models.Index(fields=["region", "sector"], name="scenario_region_sector"),
+            models.Index(
+                fields=["state", "budget_max", "budget_min", "published_at"], name="scenario_state_budget_pub"
+            ),
+            models.Index(fields=["region", "sector", "state", "published_at"], name="scenario_region_sector_state"),
         ]
         constraints = [
             models.CheckConstraint(
