@@ -10,6 +10,7 @@ from marketplace.api.views import (
     SectorViewSet,
     TokenView,
 )
+from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
 from scenarios.api.views import (
     AgreementViewSet,
     AnnualPlanViewSet,
@@ -37,10 +38,14 @@ router.register("benchmark-cases", BenchmarkCaseViewSet, basename="benchmark-cas
 router.register("demonstration-zones", DemonstrationZoneViewSet, basename="demonstration-zone")
 router.register("release-events", ReleaseEventViewSet, basename="release-event")
 router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("match-feedback", MatchFeedbackViewSet, basename="match-feedback")
+router.register("match-runs", MatchRunViewSet, basename="match-run")
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("files/<str:kind>/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
+    path("scenarios/<int:pk>/matches/", ScenarioMatchesView.as_view(), name="scenario-matches"),
     *router.urls,
 ]

@@ -190,6 +190,8 @@ class Product(models.Model):
     first_of_kind_material = models.BooleanField(_("首批次"), default=False)
     first_of_kind_software = models.BooleanField(_("首版次"), default=False)
     is_active = models.BooleanField(_("在售"), default=True)
+    # Segmented name and description, kept by the matching app (matching/signals.py); NULL until analysed.
+    search_tokens = models.TextField(_("分词"), null=True, blank=True, editable=False)  # noqa: DJ001 NULL: not yet analysed
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

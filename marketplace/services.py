@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -92,6 +93,7 @@ def product_create(
         product.save()
         product.capabilities.set(capabilities)
         product.sectors.set(sectors)
+        _rematch_after_commit(product.pk)
     return product
 
 
@@ -112,7 +114,14 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
             product.capabilities.set(capabilities)
         if sectors is not None:
             product.sectors.set(sectors)
+        _rematch_after_commit(product.pk)
     return product
+
+
+def _rematch_after_commit(product_id: int) -> None:
+    from matching import tasks as matching_tasks  # matching reads this app's models: import late
+
+    transaction.on_commit(partial(matching_tasks.match_product.delay, product_id))
 
 
 def organization_update(*, organization_id: int, actor_user, **fields) -> Organization:

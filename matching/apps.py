@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("供需对接")
+
+    def ready(self):
+        from . import signals  # noqa: F401

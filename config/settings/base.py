@@ -148,7 +148,42 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "matching-full-rematch": {
+        "task": "matching.tasks.full_rematch",
+        "schedule": env.int("MATCHING_REMATCH_EVERY_S", default=24 * 3600),
+    },
+}
+
+# --- Matching (see README "How matching ranks") --------------------------------------------------------
+MATCHING = {
+    "ENGINE_VERSION": "bm25-struct-1",
+    "TOP_K": env.int("MATCHING_TOP_K", default=50),
+    "CANDIDATES": 200,  # text candidates re-ranked with the structured signals
+    "TEXT_GATE": 0.25,  # structured signals count fully once the text score reaches this share of the best
+    "CHUNK_SCENARIOS": env.int("MATCHING_CHUNK_SCENARIOS", default=1000),
+    # Weights of the signals; the score is their weighted mean, in [0, 1].
+    "WEIGHTS": {
+        "text": 0.50,
+        "sector": 0.22,
+        "region": 0.08,
+        "maturity": 0.05,
+        "budget": 0.05,
+        "record": 0.06,
+        "feedback": 0.04,
+    },
+    "BM25_K1": 1.2,
+    "BM25_B": 0.75,
+    "MAX_DF": 0.25,  # a term in more than this share of products says too little to be searched on
+    "FIELD_WEIGHTS": {"title": 2, "body": 1, "capability": 2},
+    # sector fit: same sub-area, one inside the other (sub-area of a top-level sector), sibling sub-areas
+    "SECTOR_FIT": {"same": 1.0, "parent": 0.7, "sibling": 0.35, "none": 0.0, "unknown": 0.3},
+    "REGION_FIT": {"same_city": 1.0, "same_province": 0.4, "elsewhere": 0.0},
+    "MATURITY": {"prototype": 0.2, "pilot": 0.5, "mature": 0.85, "scaled": 1.0},
+    "BUDGET_UNKNOWN": 0.5,
+    # supplier record: running cooperation counts most; each part saturates (x / (x + half))
+    "RECORD": {"running": 0.5, "signed": 0.2, "benchmark": 0.2, "qualification": 0.1, "half": 2},
+}
 
 # --- Security (secure by default outside DEBUG; see README for the production variables) ----------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

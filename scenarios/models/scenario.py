@@ -85,6 +85,8 @@ class Scenario(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Segmented title, purpose and requirements, kept by the matching app (matching/signals.py).
+    search_tokens = models.TextField(_("分词"), null=True, blank=True, editable=False)  # noqa: DJ001 NULL: not yet analysed
     # When the state last changed: the follow-up rules measure "days since the last action" from it.
     state_changed_at = models.DateTimeField(_("状态变更时间"), auto_now_add=True, db_index=True)
 

@@ -113,6 +113,11 @@ def apply_transition_locked(
     from .. import tasks  # the tasks module imports services: import here, not at module level
 
     transaction.on_commit(partial(tasks.scenario_transitioned.delay, log.pk))
+    if ScenarioState.PUBLISHED in (from_state, t.target):
+        from matching import tasks as matching_tasks
+
+        # Published: rank it; leaving the open market: its recommendations go.
+        transaction.on_commit(partial(matching_tasks.match_scenario.delay, scenario.pk))
     return log
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -146,6 +147,10 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
             setattr(scenario, field, value)
         full_clean_or_refuse(scenario, exclude=["key"])
         scenario.save(update_fields=[*fields, "updated_at"])
+        if scenario.state == ScenarioState.PUBLISHED:
+            from matching import tasks as matching_tasks
+
+            transaction.on_commit(partial(matching_tasks.match_scenario.delay, scenario.pk))
     return scenario
 
 

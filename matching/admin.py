@@ -1,0 +1,77 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import MarketAdmin, ReadOnlyAdmin
+
+from . import services
+from .models import Match, MatchFeedback, MatchRun, Synonym
+
+
+@admin.register(Synonym)
+class SynonymAdmin(MarketAdmin):
+    """The link office extends the synonym groups; the analyzer picks them up on its next use."""
+
+    list_display = ["term", "canonical", "updated_at"]
+    search_fields = ["term", "canonical"]
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and self._is_office(request)
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "chunks_done",
+        "chunks_total",
+        "scenarios_done",
+        "matches_written",
+        "compute_s",
+        "write_s",
+        "engine_version",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "kind"]
+    actions = ["start_full_rematch", "resume"]
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and self._is_office(request)
+
+    @admin.action(description=_("启动全量匹配"))
+    def start_full_rematch(self, request, queryset):
+        run = services.full_rematch_start()
+        self.message_user(request, _("已启动匹配任务 #%(id)s。") % {"id": run.pk}, messages.SUCCESS)
+
+    @admin.action(description=_("继续未完成的分块"))
+    def resume(self, request, queryset):
+        from . import tasks
+
+        for run in queryset:
+            tasks.enqueue_chunks.delay(run.pk)
+        self.message_user(request, _("已重新排队。"), messages.SUCCESS)
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    """A scenario's ranking for its provider, its city staff and the link office; a supplier sees where its
+    own products rank."""
+
+    region_path = "scenario__region"
+    provider_path = "scenario__provider"
+    supplier_path = "supplier"
+    list_display = ["scenario", "rank", "product", "supplier", "score", "terms"]
+    list_select_related = ["scenario", "product", "supplier"]
+    search_fields = ["scenario__title", "product__name"]
+    list_filter = ["scenario__sector"]
+
+
+@admin.register(MatchFeedback)
+class MatchFeedbackAdmin(ReadOnlyAdmin):
+    provider_path = "organization"
+    supplier_path = "organization"
+    region_path = "scenario__region"
+    list_display = ["scenario", "product", "organization", "verdict", "rank_seen", "created_at"]
+    list_filter = ["verdict"]

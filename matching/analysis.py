@@ -1,0 +1,103 @@
+"""Chinese text analysis shared by matching and search: jieba segmentation with a dictionary built from the
+sector taxonomy and the synonym table, stop words dropped, synonyms folded onto one canonical term."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+DATA = Path(__file__).parent / "data"
+FIELD_BREAK = "|"  # separates the title from the body in stored tokens
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9+#.-]*[a-z0-9+#]|[a-z]{2,}")
+_lock = threading.Lock()
+_current: Analyzer | None = None
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    words = set()
+    for line in (DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+def default_synonym_groups() -> list[list[str]]:
+    lines = (DATA / "synonyms.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.startswith("#")]
+
+
+class Analyzer:
+    """Segments text into the words a match or a search can share. Build one per dictionary version."""
+
+    def __init__(self, synonyms: dict[str, str], dictionary: list[str], version: str):
+        self.synonyms = synonyms
+        self.version = version
+        self._stop = stopwords()
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        for word in sorted(set(dictionary) | set(synonyms)):
+            if len(word) >= 2:
+                self._tokenizer.add_word(word)
+
+    def segment(self, text: str) -> list[str]:
+        """The words of a text as stored (before synonyms are folded): search mode, so that a compound
+        such as 缺陷检测 also yields 缺陷 and 检测 and a partial match still counts."""
+        words = []
+        for piece in self._tokenizer.cut_for_search((text or "").lower()):
+            piece = piece.strip()
+            if piece in self._stop or not _WORD.fullmatch(piece):
+                continue
+            words.append(piece)
+        return words
+
+    def canonical(self, word: str) -> str:
+        return self.synonyms.get(word, word)
+
+    def terms(self, text: str) -> list[str]:
+        return [self.canonical(w) for w in self.segment(text)]
+
+    def tag_terms(self, tag: str) -> list[str]:
+        """A capability tag counts whole (as the supplier wrote it) and by its parts."""
+        whole = tag.strip().lower()
+        parts = self.segment(whole)
+        return [self.canonical(w) for w in ([whole] if whole not in parts and len(whole) >= 2 else []) + parts]
+
+
+def stored_tokens(analyzer: Analyzer, title: str, *body: str) -> str:
+    return " ".join([*analyzer.segment(title), FIELD_BREAK, *analyzer.segment("\n".join(b for b in body if b))])
+
+
+def split_stored(tokens: str | None) -> tuple[list[str], list[str]]:
+    title, _sep, body = (tokens or "").partition(FIELD_BREAK)
+    return title.split(), body.split()
+
+
+def _dictionary_state() -> tuple[dict[str, str], list[str], str]:
+    from marketplace.models import Sector
+
+    from .models import Synonym
+
+    synonyms = dict(Synonym.objects.values_list("term", "canonical"))
+    sector_words = [name.split("+")[-1] for name in Sector.objects.values_list("name", flat=True)]
+    digest = hashlib.sha1(repr((sorted(synonyms.items()), sorted(sector_words))).encode()).hexdigest()[:12]
+    return synonyms, sector_words, digest
+
+
+def get_analyzer() -> Analyzer:
+    """The analyzer for the dictionary as it is in the database now (rebuilt when the link office changes the
+    synonyms or the taxonomy; the check is one small query)."""
+    global _current
+    synonyms, words, version = _dictionary_state()
+    with _lock:
+        if _current is None or _current.version != version:
+            _current = Analyzer(synonyms, words, version)
+        return _current

@@ -1,0 +1,182 @@
+"""The matcher over HTTP: a scenario's ranking, a supplier's recommended scenarios, feedback, and jobs."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from common.api import StrictCharField, StrictSerializer, errors
+from marketplace.selectors import actor_for
+
+from . import selectors, services
+from .choices import FeedbackVerdict
+from .models import Match, MatchFeedback, MatchRun
+
+
+class ProductBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SupplierBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(source="region.code", default=None, allow_null=True)
+
+
+class Components(serializers.Serializer):
+    text = serializers.FloatField()
+    sector = serializers.FloatField()
+    region = serializers.FloatField()
+    maturity = serializers.FloatField()
+    budget = serializers.FloatField()
+    record = serializers.FloatField()
+    feedback = serializers.FloatField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    product = ProductBrief()
+    supplier = SupplierBrief()
+    components = Components()
+    terms = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Match
+        fields = ["rank", "score", "product", "supplier", "components", "terms", "engine_version", "computed_at"]
+
+
+class ScenarioBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    region = serializers.CharField(source="region.code")
+    sector = serializers.CharField(source="sector.code")
+    budget_min = serializers.FloatField(allow_null=True)
+    budget_max = serializers.FloatField(allow_null=True)
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    scenario = ScenarioBrief()
+    product = ProductBrief()
+    components = Components()
+    terms = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Match
+        fields = ["scenario", "product", "rank", "score", "components", "terms"]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchFeedback
+        fields = ["id", "scenario", "product", "verdict", "comment", "rank_seen", "created_at"]
+        read_only_fields = fields
+
+
+class FeedbackWriteSerializer(StrictSerializer):
+    scenario = serializers.IntegerField(min_value=1)
+    product = serializers.IntegerField(min_value=1)
+    verdict = serializers.ChoiceField(choices=FeedbackVerdict.choices)
+    comment = StrictCharField(max_length=500, required=False, allow_blank=True)
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    elapsed_s = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "engine_version",
+            "chunks_total",
+            "chunks_done",
+            "scenarios_total",
+            "scenarios_done",
+            "matches_written",
+            "compute_s",
+            "write_s",
+            "elapsed_s",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ScenarioMatchesView(ListAPIView):
+    """The ranked, explained products for a scenario: for its provider, its city staff and the link office."""
+
+    serializer_class = MatchSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses={200: MatchSerializer(many=True), **errors(401, 403, 404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.matches_for_scenario(actor_for(self.request.user), self.kwargs["pk"]).order_by("rank")
+
+
+class RecommendationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Open scenarios where the requesting supplier's products rank, best first."""
+
+    serializer_class = RecommendationSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    @extend_schema(responses={200: RecommendationSerializer(many=True), **errors(401, 403)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.recommendations_for(actor_for(self.request.user))
+
+
+class MatchFeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Marks on recommendations (useful / not useful / contacted) by the scenario's provider or the
+    product's supplier; one per organisation and pair, marking again replaces it."""
+
+    serializer_class = FeedbackSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.feedback_of(actor_for(self.request.user))
+
+    @extend_schema(request=FeedbackWriteSerializer, responses={201: FeedbackSerializer, **errors(400, 401, 403, 404)})
+    def create(self, request, *args, **kwargs):
+        data = FeedbackWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        feedback = services.feedback_record(
+            actor_user=request.user,
+            scenario_id=v["scenario"],
+            product_id=v["product"],
+            verdict=v["verdict"],
+            comment=v.get("comment", ""),
+        )
+        return Response(FeedbackSerializer(feedback).data, status=201)
+
+
+class MatchRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Recorded re-match jobs (the link office)."""
+
+    serializer_class = MatchRunSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.runs_for(actor_for(self.request.user))
+
+    @extend_schema(request=None, responses={201: MatchRunSerializer, **errors(401, 403)})
+    def create(self, request, *args, **kwargs):
+        selectors.runs_for(actor_for(request.user))  # refuses everyone but the link office
+        return Response(MatchRunSerializer(services.full_rematch_start()).data, status=201)

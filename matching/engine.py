@@ -1,0 +1,309 @@
+"""The ranking itself, free of the ORM: BM25 over sparse term vectors finds the candidates, structured
+signals re-rank them, and every match keeps its components and the terms the two texts share.
+
+`ProductIndex` holds the product side as parallel NumPy arrays and one CSR matrix; `rank` scores a batch of
+scenarios against it with one sparse product. Loading from the database lives in `matching.market`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+
+@dataclass(frozen=True)
+class Settings:
+    weights: dict[str, float]
+    k1: float
+    b: float
+    max_df: float
+    field_weights: dict[str, float]
+    sector_fit: dict[str, float]
+    region_fit: dict[str, float]
+    maturity: dict[str, float]
+    budget_unknown: float
+    top_k: int
+    candidates: int
+    text_gate: float
+
+    @classmethod
+    def from_django(cls, **overrides) -> Settings:
+        from django.conf import settings
+
+        m = settings.MATCHING
+        values = dict(
+            weights=m["WEIGHTS"],
+            k1=m["BM25_K1"],
+            b=m["BM25_B"],
+            max_df=m["MAX_DF"],
+            field_weights=m["FIELD_WEIGHTS"],
+            sector_fit=m["SECTOR_FIT"],
+            region_fit=m["REGION_FIT"],
+            maturity=m["MATURITY"],
+            budget_unknown=m["BUDGET_UNKNOWN"],
+            top_k=m["TOP_K"],
+            candidates=m["CANDIDATES"],
+            text_gate=m["TEXT_GATE"],
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass
+class ProductDoc:
+    id: int
+    supplier_id: int
+    region_id: int | None
+    maturity: str
+    price_min: float | None
+    price_max: float | None
+    sector_ids: list[int]
+    title_terms: list[str]
+    body_terms: list[str]
+    capability_terms: list[str]
+    record: float = 0.0
+
+
+@dataclass
+class ScenarioDoc:
+    id: int
+    region_id: int | None
+    sector_id: int
+    budget_min: float | None
+    budget_max: float | None
+    title_terms: list[str]
+    body_terms: list[str]
+
+
+@dataclass
+class Ranked:
+    scenario_id: int
+    text_max: float
+    matches: list[tuple[int, float, dict[str, float], list[str]]]  # product position, score, components, terms
+
+
+@dataclass
+class Taxonomy:
+    """What the structured signals need to know about places and sectors."""
+
+    province_of_region: dict[int, str]
+    parent_of_sector: dict[int, int | None]
+
+
+@dataclass
+class ProductIndex:
+    settings: Settings
+    taxonomy: Taxonomy
+    docs: list[ProductDoc]
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    _sector_fit_cache: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self):
+        s = self.settings
+        n = len(self.docs)
+        self.product_ids = np.array([d.id for d in self.docs], dtype=np.int64)
+        self.supplier_ids = np.array([d.supplier_id for d in self.docs], dtype=np.int64)
+        self.region_ids = np.array([d.region_id or 0 for d in self.docs], dtype=np.int64)
+        provinces = {code: i + 1 for i, code in enumerate(sorted(set(self.taxonomy.province_of_region.values())))}
+        self._province_number = {r: provinces[p] for r, p in self.taxonomy.province_of_region.items()}
+        self.province = np.array([self._province_number.get(d.region_id, 0) for d in self.docs], dtype=np.int64)
+        self.maturity = np.array([s.maturity.get(d.maturity, 0.0) for d in self.docs], dtype=np.float64)
+        self.price_min = np.array([np.nan if d.price_min is None else d.price_min for d in self.docs])
+        self.price_max = np.array([np.nan if d.price_max is None else d.price_max for d in self.docs])
+        self.record = np.array([d.record for d in self.docs], dtype=np.float64)
+        self._build_text(n)
+        self._build_sectors(n)
+
+    # --- text ---------------------------------------------------------------------------------------
+    def _build_text(self, n: int) -> None:
+        fw = self.settings.field_weights
+        vocab = self.vocabulary
+        rows, cols, vals = [], [], []
+        for i, d in enumerate(self.docs):
+            counts: dict[int, float] = {}
+            for terms, weight in (
+                (d.title_terms, fw["title"]),
+                (d.body_terms, fw["body"]),
+                (d.capability_terms, fw["capability"]),
+            ):
+                for t in terms:
+                    j = vocab.setdefault(t, len(vocab))
+                    counts[j] = counts.get(j, 0.0) + weight
+            rows.extend([i] * len(counts))
+            cols.extend(counts)
+            vals.extend(counts.values())
+        tf = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocab), 1)), dtype=np.float64)
+        self.terms = [None] * len(vocab)
+        for t, j in vocab.items():
+            self.terms[j] = t
+        df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float64)
+        self.df = df
+        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        doc_len = np.asarray(tf.sum(axis=1)).ravel()
+        avg = doc_len.mean() if n else 1.0
+        k1, b = self.settings.k1, self.settings.b
+        norm = np.repeat(k1 * (1 - b + b * doc_len / (avg or 1.0)), np.diff(tf.indptr))
+        bm25 = tf.copy()
+        bm25.data = self.idf[tf.indices] * tf.data * (k1 + 1) / (tf.data + norm)
+        self.weights = bm25.tocsr()
+        self.weights_t = bm25.T.tocsr()
+        self.searchable = df <= max(self.settings.max_df * n, 5)
+
+    def query_vectors(self, scenarios: list[ScenarioDoc]) -> sparse.csr_matrix:
+        fw = self.settings.field_weights
+        rows, cols, vals = [], [], []
+        for i, sc in enumerate(scenarios):
+            counts: dict[int, float] = {}
+            for terms, weight in ((sc.title_terms, fw["title"]), (sc.body_terms, fw["body"])):
+                for t in terms:
+                    j = self.vocabulary.get(t)
+                    if j is not None and self.searchable[j]:
+                        counts[j] = counts.get(j, 0.0) + weight
+            rows.extend([i] * len(counts))
+            cols.extend(counts)
+            vals.extend(1.0 + math.log(c) if c >= 1 else c for c in counts.values())
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(scenarios), self.weights.shape[1]))
+
+    # --- structured signals -------------------------------------------------------------------------
+    def _build_sectors(self, n: int) -> None:
+        sector_ids = sorted({s for d in self.docs for s in d.sector_ids} | set(self.taxonomy.parent_of_sector))
+        self._sector_pos = {s: i for i, s in enumerate(sector_ids)}
+        rows = [i for i, d in enumerate(self.docs) for _ in d.sector_ids]
+        cols = [self._sector_pos[s] for d in self.docs for s in d.sector_ids]
+        self._sectors = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(n, max(len(sector_ids), 1)), dtype=np.float64
+        )
+        self._has_sector = np.diff(self._sectors.indptr) > 0
+
+    def sector_fit(self, sector_id: int) -> np.ndarray:
+        """Each product's best fit with the scenario's sector (cached per sector)."""
+        cached = self._sector_fit_cache.get(sector_id)
+        if cached is not None:
+            return cached
+        fit = self.settings.sector_fit
+        parent = self.taxonomy.parent_of_sector
+        column = np.zeros(self._sectors.shape[1])
+        for other, pos in self._sector_pos.items():
+            if other == sector_id:
+                column[pos] = fit["same"]
+            elif parent.get(other) == sector_id or parent.get(sector_id) == other:
+                column[pos] = fit["parent"]
+            elif parent.get(other) is not None and parent.get(other) == parent.get(sector_id):
+                column[pos] = fit["sibling"]
+            else:
+                column[pos] = fit["none"]
+        best = np.asarray(self._sectors.multiply(column[None, :]).max(axis=1).todense()).ravel()
+        best[~self._has_sector] = fit["unknown"]
+        self._sector_fit_cache[sector_id] = best
+        return best
+
+    def region_fit(self, region_id: int | None, positions: np.ndarray) -> np.ndarray:
+        fit = self.settings.region_fit
+        out = np.full(len(positions), fit["elsewhere"])
+        if region_id is None:
+            return out
+        province = self._province_number.get(region_id, -1)
+        out[self.province[positions] == province] = fit["same_province"]
+        out[self.region_ids[positions] == region_id] = fit["same_city"]
+        return out
+
+    def budget_fit(self, low: float | None, high: float | None, positions: np.ndarray) -> np.ndarray:
+        """1 when the price range meets the budget; falling with how far the cheapest price exceeds the
+        budget; a little below 1 when the product is far cheaper than the budget (it may be too small)."""
+        unknown = self.settings.budget_unknown
+        pmin, pmax = self.price_min[positions], self.price_max[positions]
+        out = np.full(len(positions), unknown)
+        if low is None and high is None:
+            return out
+        lo = 0.0 if low is None else low
+        hi = np.inf if high is None else high
+        p_lo = np.where(np.isnan(pmin), pmax, pmin)
+        p_hi = np.where(np.isnan(pmax), pmin, pmax)
+        known = ~np.isnan(p_lo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            over = np.clip(hi / np.maximum(p_lo, 1e-9), 0, 1) ** 2
+            under = np.clip(0.6 + 0.4 * p_hi / max(lo, 1e-9), 0, 1)
+        fit = np.where(p_lo > hi, over, np.where(p_hi < lo, under, 1.0))
+        out[known] = fit[known]
+        return out
+
+
+def rank(
+    index: ProductIndex,
+    scenarios: list[ScenarioDoc],
+    *,
+    feedback: dict[int, dict[int, float]] | None = None,
+    top_k: int | None = None,
+) -> list[Ranked]:
+    """Rank products for each scenario: BM25 candidates, re-ranked by the weighted signals."""
+    s = index.settings
+    top_k = top_k or s.top_k
+    w = s.weights
+    total_weight = sum(w.values())
+    feedback = feedback or {}
+    queries = index.query_vectors(scenarios)
+    scores = (queries @ index.weights_t).tocsr()
+    out = []
+    for i, sc in enumerate(scenarios):
+        start, end = scores.indptr[i], scores.indptr[i + 1]
+        if start == end:
+            out.append(Ranked(sc.id, 0.0, []))
+            continue
+        positions, raw = scores.indices[start:end], scores.data[start:end]
+        if len(raw) > s.candidates:
+            keep = np.argpartition(-raw, s.candidates)[: s.candidates]
+            positions, raw = positions[keep], raw[keep]
+        text_max = float(raw.max())
+        comps = {
+            "text": raw / text_max,
+            "sector": index.sector_fit(sc.sector_id)[positions],
+            "region": index.region_fit(sc.region_id, positions),
+            "maturity": index.maturity[positions],
+            "budget": index.budget_fit(sc.budget_min, sc.budget_max, positions),
+            "record": index.record[positions],
+            "feedback": _feedback(feedback.get(sc.id), index.product_ids[positions]),
+        }
+        # The structured signals re-rank among products that answer the text; the gate keeps them from
+        # lifting a product that shares one stray word with the scenario (full weight from TEXT_GATE on).
+        gate = np.minimum(1.0, comps["text"] / s.text_gate)
+        total = (
+            sum(w.get(name, 0.0) * values * (1.0 if name == "text" else gate) for name, values in comps.items())
+            / total_weight
+        )
+        order = np.lexsort((index.product_ids[positions], -total))[:top_k]
+        terms = _shared_terms(index, queries[i], positions[order])
+        matches = [
+            (
+                int(positions[o]),
+                round(float(total[o]), 6),
+                {name: round(float(values[o]), 4) for name, values in comps.items()},
+                terms[n],
+            )
+            for n, o in enumerate(order)
+        ]
+        out.append(Ranked(sc.id, text_max, matches))
+    return out
+
+
+def _feedback(marks: dict[int, float] | None, product_ids: np.ndarray) -> np.ndarray:
+    """0.5 when nobody said anything; towards 1 for useful/contacted, towards 0 for not useful."""
+    out = np.full(len(product_ids), 0.5)
+    if marks:
+        for n, pid in enumerate(product_ids):
+            if pid in marks:
+                out[n] = 0.5 + 0.5 * marks[pid]
+    return out
+
+
+def _shared_terms(index: ProductIndex, query_row, positions: np.ndarray, limit: int = 6) -> list[list[str]]:
+    """The terms that earned each product its text score, strongest first."""
+    contrib = index.weights[positions].multiply(query_row).tocsr()
+    result = []
+    for n in range(len(positions)):
+        start, end = contrib.indptr[n], contrib.indptr[n + 1]
+        cols, vals = contrib.indices[start:end], contrib.data[start:end]
+        best = cols[np.argsort(-vals, kind="stable")][:limit]
+        result.append([index.terms[j] for j in best])
+    return result

@@ -1,0 +1,82 @@
+"""Import a labelled market into a transaction that is rolled back, rank it three ways and print the table."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from marketplace.interchange.importer import ImportFailed, import_market
+from marketplace.models import Product
+from matching.engine import Settings
+from matching.evaluation import engine_rankings, load_labels, score, sector_rankings
+from matching.market import load_index, scenario_docs
+from scenarios.models import Scenario
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "nDCG@10, P@5 and MRR of the engine against a text-only and a sector-only baseline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a market file (ai-scenario-market/1)")
+        parser.add_argument("labels", help="graded relevance 0–3 per scenario and product key")
+        parser.add_argument("--json", action="store_true", help="print one JSON line instead of a table")
+
+    def handle(self, *args, file, labels, json: bool, **options):
+        graded = load_labels(labels)
+        results = {}
+        try:
+            with transaction.atomic():
+                try:
+                    import_market(file)
+                except ImportFailed as failed:
+                    raise CommandError("\n".join([str(failed), *failed.errors])) from failed
+                results = self._evaluate(file, graded)
+                raise _Rollback
+        except _Rollback:
+            pass
+        self._print(results, as_json=json)
+
+    def _evaluate(self, file, graded):
+        keys = _keys(file)
+        products = Product.objects.filter(key__in=keys["products"])
+        scenarios = scenario_docs(Scenario.objects.filter(key__in=keys["scenarios"]))
+        key_of_scenario = dict(Scenario.objects.filter(key__in=keys["scenarios"]).values_list("pk", "key"))
+        key_of_product = dict(products.values_list("pk", "key"))
+        full = load_index(products)
+        text_only = load_index(products, Settings.from_django(weights={"text": 1.0}))
+
+        def by_key(rankings):
+            return {key_of_scenario[s]: [key_of_product[p] for p in ps] for s, ps in rankings.items()}
+
+        return {
+            "engine": score(by_key(engine_rankings(full, scenarios)), graded),
+            "text_only": score(by_key(engine_rankings(text_only, scenarios)), graded),
+            "sector_only": score(by_key(sector_rankings(full, scenarios)), graded),
+        }
+
+    def _print(self, results, *, as_json):
+        if as_json:
+            self.stdout.write(json.dumps(results))
+            return
+        self.stdout.write(f"{'ranker':<12} {'nDCG@10':>8} {'P@5':>7} {'MRR':>7}  scenarios")
+        for name, m in results.items():
+            self.stdout.write(f"{name:<12} {m['ndcg@10']:>8.4f} {m['p@5']:>7.4f} {m['mrr']:>7.4f}  {m['scenarios']}")
+
+
+def _keys(file) -> dict[str, set[str]]:
+    """The product and scenario keys of the file (streamed: the file may be large)."""
+    import ijson
+
+    keys = {"products": set(), "scenarios": set()}
+    with open(file, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh):
+            for section in keys:
+                if prefix == f"{section}.item.key" and event == "string":
+                    keys[section].add(value)
+    return keys

@@ -1,0 +1,147 @@
+"""Reads the market from the database into the engine's documents, in a few set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from marketplace.models import OrganizationQualification, Product, Region, Sector
+from scenarios.choices import ScenarioState
+from scenarios.models import Agreement, Scenario
+
+from .analysis import Analyzer, get_analyzer, split_stored, stored_tokens
+from .engine import ProductDoc, ProductIndex, ScenarioDoc, Settings, Taxonomy
+
+MATCHED_STATES = [ScenarioState.PUBLISHED]  # open for proposals: what suppliers may be shown
+RUNNING_STATES = [ScenarioState.IN_COOPERATION, ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION]
+BATCH = 2000
+
+
+def matchable_scenarios() -> QuerySet[Scenario]:
+    return Scenario.objects.filter(state__in=MATCHED_STATES)
+
+
+def analyze_missing(analyzer: Analyzer | None = None) -> int:
+    """Segment the products and scenarios whose stored tokens are missing (written in bulk, imported, or
+    cleared after a dictionary change). Returns how many rows were analysed."""
+    analyzer = analyzer or get_analyzer()
+    done = 0
+    for model, title, body in ((Product, "name", ("description",)), (Scenario, "title", ("purpose", "requirements"))):
+        while True:
+            rows = list(model.objects.filter(search_tokens__isnull=True).values_list("pk", title, *body)[:BATCH])
+            if not rows:
+                break
+            objs = [model(pk=r[0], search_tokens=stored_tokens(analyzer, r[1], *r[2:])) for r in rows]
+            model.objects.bulk_update(objs, ["search_tokens"], batch_size=500)
+            done += len(rows)
+    return done
+
+
+def taxonomy() -> Taxonomy:
+    return Taxonomy(
+        province_of_region=dict(Region.objects.values_list("pk", "province_code")),
+        parent_of_sector=dict(Sector.objects.values_list("pk", "parent_id")),
+    )
+
+
+def supplier_records(supplier_ids=None) -> dict[int, float]:
+    """A supplier's record in [0, 1]: cooperation that is really running counts most, then signed
+    agreements, benchmark cases and qualifications, each saturating so that no giant drowns the rest."""
+    weights = settings.MATCHING["RECORD"]
+    half = weights["half"]
+    parts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    agreements = Agreement.objects.all()
+    if supplier_ids is not None:
+        agreements = agreements.filter(suppliers__in=supplier_ids)
+    for supplier_id, state, has_case in agreements.values_list(
+        "suppliers", "scenario__state", Q(scenario__benchmark_case__isnull=False)
+    ).distinct():
+        if supplier_id is None:
+            continue
+        parts[supplier_id]["signed"] += 1
+        parts[supplier_id]["running"] += state in RUNNING_STATES
+        parts[supplier_id]["benchmark"] += bool(has_case)
+    quals = OrganizationQualification.objects.values("organization").annotate(n=Count("pk"))
+    if supplier_ids is not None:
+        quals = quals.filter(organization__in=supplier_ids)
+    for row in quals:
+        parts[row["organization"]]["qualification"] = row["n"]
+    return {
+        sid: sum(weights[k] * v / (v + half) for k, v in p.items() if k in weights and v) for sid, p in parts.items()
+    }
+
+
+def load_index(products: QuerySet[Product] | None = None, engine_settings: Settings | None = None) -> ProductIndex:
+    analyzer = get_analyzer()
+    analyze_missing(analyzer)
+    products = (products if products is not None else Product.objects.all()).filter(is_active=True)
+    rows = list(
+        products.order_by("pk").values_list(
+            "pk", "supplier_id", "supplier__region_id", "maturity", "price_min", "price_max", "search_tokens"
+        )
+    )
+    ids = [r[0] for r in rows]
+    capabilities, sectors = _m2m(products, ids)
+    records = supplier_records()
+    tag_terms: dict[str, list[str]] = {}
+    docs = []
+    for pk, supplier_id, region_id, maturity, pmin, pmax, tokens in rows:
+        title, body = split_stored(tokens)
+        caps = []
+        for name in capabilities.get(pk, ()):
+            if name not in tag_terms:
+                tag_terms[name] = analyzer.tag_terms(name)
+            caps.extend(tag_terms[name])
+        docs.append(
+            ProductDoc(
+                id=pk,
+                supplier_id=supplier_id,
+                region_id=region_id,
+                maturity=maturity,
+                price_min=None if pmin is None else float(pmin),
+                price_max=None if pmax is None else float(pmax),
+                sector_ids=sectors.get(pk, []),
+                title_terms=[analyzer.canonical(t) for t in title],
+                body_terms=[analyzer.canonical(t) for t in body],
+                capability_terms=caps,
+                record=records.get(supplier_id, 0.0),
+            )
+        )
+    return ProductIndex(engine_settings or Settings.from_django(), taxonomy(), docs)
+
+
+def _m2m(products: QuerySet[Product], ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[int]]]:
+    capabilities: dict[int, list[str]] = defaultdict(list)
+    sectors: dict[int, list[int]] = defaultdict(list)
+    through_caps = Product.capabilities.through.objects.filter(product__in=products)
+    for pid, name in through_caps.values_list("product_id", "capability__name"):
+        capabilities[pid].append(name)
+    for pid, sid in Product.sectors.through.objects.filter(product__in=products).values_list("product_id", "sector_id"):
+        sectors[pid].append(sid)
+    return capabilities, sectors
+
+
+def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
+    analyzer = get_analyzer()
+    docs = []
+    rows = scenarios.order_by("pk").values_list(
+        "pk", "region_id", "sector_id", "budget_min", "budget_max", "search_tokens", "title", "purpose", "requirements"
+    )
+    for pk, region_id, sector_id, bmin, bmax, tokens, title, purpose, requirements in rows:
+        if tokens is None:
+            tokens = stored_tokens(analyzer, title, purpose, requirements)
+        t, b = split_stored(tokens)
+        docs.append(
+            ScenarioDoc(
+                id=pk,
+                region_id=region_id,
+                sector_id=sector_id,
+                budget_min=None if bmin is None else float(bmin),
+                budget_max=None if bmax is None else float(bmax),
+                title_terms=[analyzer.canonical(x) for x in t],
+                body_terms=[analyzer.canonical(x) for x in b],
+            )
+        )
+    return docs

@@ -1,0 +1,78 @@
+"""Who may read which recommendations (DOMAIN.md §7): a scenario's ranking is for its provider, the city
+staff of its region and the link office; a supplier sees the open scenarios where its own products rank."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from common.errors import NotFound, PermissionDenied
+from marketplace.choices import Role
+from marketplace.selectors import Actor
+from scenarios.models import Scenario
+from scenarios.selectors import scenario_list_for
+
+from .market import MATCHED_STATES
+from .models import Match, MatchFeedback, MatchRun
+
+
+def may_read_matches(actor: Actor, scenario: Scenario) -> bool:
+    if actor.is_link_office:
+        return True
+    if actor.is_city_staff:
+        return scenario.region_id == actor.region_id
+    return actor.role == Role.PROVIDER and scenario.provider_id == actor.organization_id
+
+
+def matches_for_scenario(actor: Actor, scenario_id: int) -> QuerySet[Match]:
+    from django.utils.translation import gettext as _
+
+    scenario = scenario_list_for(actor).filter(pk=scenario_id).first()
+    if scenario is None:
+        raise NotFound("not_found", _("场景不存在。"))
+    if not may_read_matches(actor, scenario):
+        raise PermissionDenied("not_allowed", _("只有场景提供方、所在市州和链长办可以查看匹配结果。"))
+    return Match.objects.filter(scenario=scenario).select_related("product", "supplier", "supplier__region")
+
+
+def recommendations_for(actor: Actor) -> QuerySet[Match]:
+    """Each open scenario once, with the supplier's best-ranked product for it, best first."""
+    from django.utils.translation import gettext as _
+
+    if actor.role != Role.SUPPLIER:
+        raise PermissionDenied("not_allowed", _("推荐场景仅面向产品提供方。"))
+    own = Match.objects.filter(supplier_id=actor.organization_id, scenario__state__in=MATCHED_STATES)
+    best = own.order_by("scenario_id", "rank").distinct("scenario_id") if _distinct_on() else None
+    if best is not None:
+        return (
+            Match.objects.filter(pk__in=best.values("pk"))
+            .select_related("scenario", "scenario__region", "scenario__sector", "product")
+            .order_by("-score", "scenario_id")
+        )
+    first = {}
+    for pk, sid in own.order_by("scenario_id", "rank").values_list("pk", "scenario_id"):
+        first.setdefault(sid, pk)
+    return (
+        Match.objects.filter(pk__in=first.values())
+        .select_related("scenario", "scenario__region", "scenario__sector", "product")
+        .order_by("-score", "scenario_id")
+    )
+
+
+def _distinct_on() -> bool:
+    from django.db import connection
+
+    return connection.features.can_distinct_on_fields
+
+
+def feedback_of(actor: Actor) -> QuerySet[MatchFeedback]:
+    if not actor.organization_id:
+        return MatchFeedback.objects.none()
+    return MatchFeedback.objects.filter(organization_id=actor.organization_id).order_by("-created_at", "-id")
+
+
+def runs_for(actor: Actor) -> QuerySet[MatchRun]:
+    from django.utils.translation import gettext as _
+
+    if not actor.is_link_office:
+        raise PermissionDenied("not_allowed", _("匹配任务仅链长办可见。"))
+    return MatchRun.objects.all()

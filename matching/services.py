@@ -1,0 +1,270 @@
+"""Changes the matcher makes: a scenario's ranking replaced as one set, recorded full re-matches split into
+chunks that any worker may run (done chunks are skipped, so a killed job is simply run again), and the
+parties' feedback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError, NotFound, PermissionDenied
+from marketplace.models import Product
+from marketplace.selectors import actor_for
+from scenarios.models import Scenario
+from scenarios.selectors import scenario_is_visible_to
+
+from .analysis import get_analyzer
+from .choices import FeedbackVerdict, RunKind, RunStatus
+from .engine import ProductIndex, Ranked, rank
+from .market import load_index, matchable_scenarios, scenario_docs
+from .models import Match, MatchFeedback, MatchRun, MatchRunChunk
+
+_index_lock = threading.Lock()
+_index: tuple[tuple, ProductIndex] | None = None
+FEEDBACK_VALUE = {FeedbackVerdict.USEFUL: 1.0, FeedbackVerdict.CONTACTED: 1.0, FeedbackVerdict.NOT_USEFUL: -1.0}
+
+
+def engine_version() -> str:
+    return settings.MATCHING["ENGINE_VERSION"]
+
+
+# --- the product index, kept warm per worker process ---------------------------------------------------
+def _market_stamp() -> tuple:
+    stats = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"))
+    return (stats["changed"], stats["last"], Product.objects.count(), get_analyzer().version)
+
+
+def current_index() -> ProductIndex:
+    """The index of all active products, rebuilt only when a product or the dictionary changed."""
+    global _index
+    stamp = _market_stamp()
+    with _index_lock:
+        if _index is None or _index[0] != stamp:
+            _index = (stamp, load_index())
+        return _index[1]
+
+
+def forget_index() -> None:
+    global _index
+    with _index_lock:
+        _index = None
+
+
+# --- writing results -------------------------------------------------------------------------------------
+def feedback_for(scenario_ids: list[int]) -> dict[int, dict[int, float]]:
+    marks: dict[int, dict[int, list[float]]] = {}
+    rows = MatchFeedback.objects.filter(scenario_id__in=scenario_ids).values_list(
+        "scenario_id", "product_id", "verdict"
+    )
+    for sid, pid, verdict in rows:
+        marks.setdefault(sid, {}).setdefault(pid, []).append(FEEDBACK_VALUE[verdict])
+    return {sid: {pid: sum(v) / len(v) for pid, v in prods.items()} for sid, prods in marks.items()}
+
+
+def _rows(index: ProductIndex, ranked: list[Ranked], run_id: int | None, now) -> list[tuple]:
+    version = engine_version()
+    return [
+        (
+            r.scenario_id,
+            int(index.product_ids[pos]),
+            int(index.supplier_ids[pos]),
+            n + 1,
+            score,
+            json.dumps(components),
+            json.dumps(terms, ensure_ascii=False),
+            version,
+            run_id,
+            now,
+        )
+        for r in ranked
+        for n, (pos, score, components, terms) in enumerate(r.matches)
+    ]
+
+
+COLUMNS = [
+    "scenario_id",
+    "product_id",
+    "supplier_id",
+    "rank",
+    "score",
+    "components",
+    "terms",
+    "engine_version",
+    "run_id",
+    "computed_at",
+]
+
+
+def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None = None) -> int:
+    """Replace the rankings of these scenarios. Call inside a transaction: readers see the old set or the
+    new one, never a mixture."""
+    scenario_ids = [r.scenario_id for r in ranked]
+    Match.objects.filter(scenario_id__in=scenario_ids).delete()
+    rows = _rows(index, ranked, run_id, timezone.now())
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        Match.objects.bulk_create(
+            [
+                Match(
+                    **{
+                        c: (json.loads(v) if c in ("components", "terms") else v)
+                        for c, v in zip(COLUMNS, row, strict=True)
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+    return len(rows)
+
+
+def rematch_scenarios(scenario_ids: list[int], *, run: MatchRun | None = None) -> int:
+    """Re-rank these scenarios now (those no longer open lose their matches)."""
+    index = current_index()
+    open_ids = list(matchable_scenarios().filter(pk__in=scenario_ids).values_list("pk", flat=True))
+    docs = scenario_docs(Scenario.objects.filter(pk__in=open_ids))
+    ranked = rank(index, docs, feedback=feedback_for(open_ids))
+    with transaction.atomic():
+        Match.objects.filter(scenario_id__in=set(scenario_ids) - set(open_ids)).delete()
+        return write_results(index, ranked, run.pk if run else None)
+
+
+def scenarios_for_product(product_id: int) -> list[int]:
+    """The open scenarios whose ranking a change to this product may alter: those it shares searchable
+    terms with, and those it is ranked in now."""
+    index = current_index()
+    already = set(Match.objects.filter(product_id=product_id).values_list("scenario_id", flat=True))
+    position = {int(p): n for n, p in enumerate(index.product_ids)}.get(product_id)
+    if position is None:
+        return sorted(already)
+    docs = scenario_docs(matchable_scenarios())
+    if not docs:
+        return sorted(already)
+    column = index.weights_t[:, position].T  # the product's term weights as one row
+    hits = (index.query_vectors(docs) @ column.T).toarray().ravel()
+    return sorted(already | {docs[n].id for n in hits.nonzero()[0]})
+
+
+# --- recorded jobs -----------------------------------------------------------------------------------------
+def full_rematch_start(*, chunk_size: int | None = None, enqueue: bool = True) -> MatchRun:
+    """Record a full re-match and its chunks; the chunks are enqueued once this is committed."""
+    from . import tasks
+
+    size = chunk_size or settings.MATCHING["CHUNK_SCENARIOS"]
+    ids = list(matchable_scenarios().order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            kind=RunKind.FULL, engine_version=engine_version(), scenarios_total=len(ids), chunks_total=0
+        )
+        chunks = [
+            MatchRunChunk(run=run, number=n, first_scenario_id=part[0], last_scenario_id=part[-1])
+            for n, part in enumerate(ids[i : i + size] for i in range(0, len(ids), size))
+        ]
+        MatchRunChunk.objects.bulk_create(chunks)
+        MatchRun.objects.filter(pk=run.pk).update(chunks_total=len(chunks))
+        if not chunks:
+            _finish(run.pk)
+        elif enqueue:
+            transaction.on_commit(partial(tasks.enqueue_chunks, run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def run_chunk(run_id: int, number: int) -> int:
+    """Rank one chunk and store it with the chunk's completion, in one transaction. A done chunk is skipped."""
+    chunk = MatchRunChunk.objects.filter(run_id=run_id, number=number, done_at__isnull=True).first()
+    if chunk is None:
+        return 0
+    MatchRun.objects.filter(pk=run_id, started_at__isnull=True).update(
+        started_at=timezone.now(), status=RunStatus.RUNNING
+    )
+    started = time.perf_counter()
+    index = current_index()
+    scenarios = matchable_scenarios().filter(pk__range=(chunk.first_scenario_id, chunk.last_scenario_id))
+    docs = scenario_docs(scenarios)
+    ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs]))
+    computed = time.perf_counter()
+    with transaction.atomic():
+        locked = MatchRunChunk.objects.select_for_update().filter(pk=chunk.pk, done_at__isnull=True).first()
+        if locked is None:  # another worker finished it meanwhile
+            return 0
+        written = write_results(index, ranked, run_id)
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["done_at"])
+        MatchRun.objects.filter(pk=run_id).update(
+            chunks_done=F("chunks_done") + 1,
+            scenarios_done=F("scenarios_done") + len(docs),
+            matches_written=F("matches_written") + written,
+            compute_s=F("compute_s") + (computed - started),
+            write_s=F("write_s") + (time.perf_counter() - computed),
+        )
+    if not MatchRunChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
+        _finish(run_id)
+    return written
+
+
+def _finish(run_id: int) -> None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE:
+            return
+        # Scenarios that closed or were signed since keep no recommendations.
+        Match.objects.exclude(scenario__in=matchable_scenarios()).delete()
+        now = timezone.now()
+        run.status, run.finished_at = RunStatus.DONE, now
+        run.started_at = run.started_at or now
+        run.save(update_fields=["status", "finished_at", "started_at"])
+
+
+def pending_chunks(run_id: int) -> list[int]:
+    return list(
+        MatchRunChunk.objects.filter(run_id=run_id, done_at__isnull=True)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+# --- feedback ---------------------------------------------------------------------------------------------------
+def feedback_record(*, actor_user, scenario_id: int, product_id: int, verdict: str, comment: str = "") -> MatchFeedback:
+    """The scenario's provider or the product's supplier marks a recommendation (once; marking again
+    replaces the mark)."""
+    actor = actor_for(actor_user)
+    scenario = Scenario.objects.filter(pk=scenario_id).first()
+    if scenario is None or not scenario_is_visible_to(actor, scenario):
+        raise NotFound("not_found", _("场景不存在。"))
+    match = Match.objects.filter(scenario_id=scenario_id, product_id=product_id).first()
+    product = Product.objects.filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("not_found", _("产品不存在。"))
+    party = actor.organization_id in (scenario.provider_id, product.supplier_id)
+    if not party:
+        raise PermissionDenied("not_allowed", _("只有场景提供方和产品提供方可以评价推荐结果。"))
+    if verdict not in FeedbackVerdict.values:
+        raise DomainError("invalid", _("评价无效。"), fields={"verdict": [_("评价无效。")]})
+    with transaction.atomic():
+        feedback, _created = MatchFeedback.objects.update_or_create(
+            scenario_id=scenario_id,
+            product_id=product_id,
+            organization_id=actor.organization_id,
+            defaults={
+                "verdict": verdict,
+                "comment": comment,
+                "author": actor_user,
+                "rank_seen": match.rank if match else None,
+            },
+        )
+    return feedback

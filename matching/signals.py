@@ -1,0 +1,33 @@
+"""Keeps the segmented text of products and scenarios in step with what their owners write."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from marketplace.models import Product
+from scenarios.models import Scenario
+
+from .analysis import get_analyzer, stored_tokens
+
+TEXT_FIELDS = {Product: ("name", "description"), Scenario: ("title", "purpose", "requirements")}
+
+
+def _tokens(sender, instance) -> str:
+    return stored_tokens(get_analyzer(), *(getattr(instance, f) for f in TEXT_FIELDS[sender]))
+
+
+@receiver(pre_save, sender=Product)
+@receiver(pre_save, sender=Scenario)
+def analyse_text(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and update_fields is None:
+        instance.search_tokens = _tokens(sender, instance)
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_save, sender=Scenario)
+def analyse_partial_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A save limited to some fields writes only those; the tokens follow in the same transaction.
+    if not raw and update_fields is not None and set(update_fields) & set(TEXT_FIELDS[sender]):
+        instance.search_tokens = _tokens(sender, instance)
+        sender.objects.filter(pk=instance.pk).update(search_tokens=instance.search_tokens)
