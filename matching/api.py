@@ -116,6 +116,7 @@ class ScenarioMatchesView(ListAPIView):
     serializer_class = MatchSerializer
     pagination_class = None
     filter_backends = []
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: MatchSerializer(many=True), **errors(401, 403, 404)})
     def get(self, request, *args, **kwargs):

@@ -133,6 +133,28 @@ MATRIX = [
         "401 403 403 403 403 403 403 200",
     ),
     ("file-download", "get", {"kind": "proposal", "pk": "file_a"}, None, "404 200 404 200 404 200 404 200"),
+    ("scenario-matches", "get", {"pk": "pub"}, None, "401 403 403 200 403 200 403 200"),
+    ("scenario-matches", "get", {"pk": "draft"}, None, "401 404 404 200 404 200 404 200"),
+    ("scenario-matches", "get", {"pk": "far_draft"}, None, "401 404 404 404 404 404 200 200"),
+    ("recommendation-list", "get", {}, None, "401 200 200 403 403 403 403 403"),
+    ("match-feedback-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    (
+        "match-feedback-list",
+        "post",
+        {},
+        lambda w: {"scenario": w["pub"].pk, "product": w["product_a"].pk, "verdict": "useful"},
+        "401 201 403 201 403 403 403 403",
+    ),
+    (
+        "match-feedback-list",
+        "post",
+        {},
+        lambda w: {"scenario": w["draft"].pk, "product": w["product_a"].pk, "verdict": "contacted"},
+        "401 404 404 201 404 403 404 403",
+    ),
+    ("match-run-list", "get", {}, None, "401 403 403 403 403 403 403 200"),
+    ("match-run-detail", "get", {"pk": "run"}, None, "401 403 403 403 403 403 403 200"),
+    ("match-run-list", "post", {}, None, "401 403 403 403 403 403 403 201"),
 ]
 
 CASES = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 from marketplace.choices import MemberRole, NotificationKind
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Notification
+from matching.models import MatchRun
 from scenarios.models import AnnualPlan, Proposal, ProposalAttachment
 from tests.factories import (
     AgreementFactory,
@@ -88,6 +89,7 @@ def build_world() -> World:
     o["event"] = ReleaseEventFactory(kind="provincial", quarter=4, date=datetime.date(2026, 12, 10))
     ScenarioFactory(provider=org["prov"], state="approved", release_event=o["event"])
     o["plan"] = AnnualPlan.objects.create(year=2026)
+    o["run"] = MatchRun.objects.create(kind="full", engine_version="test")
     o["notification"] = Notification.objects.create(
         recipient=w.users["prov"], kind=NotificationKind.SYSTEM, title="欢迎", dedupe_key="welcome"
     )

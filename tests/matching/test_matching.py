@@ -1,0 +1,243 @@
+"""The matcher as its users meet it: explained rankings that understand synonyms and prefer the right
+domain and local suppliers, kept fresh when scenarios and products change, and jobs safe to run twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from marketplace import services as market_services
+from marketplace.choices import OrganizationKind as K
+from matching import services, tasks
+from matching.analysis import get_analyzer
+from matching.choices import RunStatus
+from matching.models import Match, MatchFeedback, MatchRun, Synonym
+from tests.factories import ProductFactory, ScenarioFactory, member_of, region, sector
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cold_index():
+    services.forget_index()
+    yield
+    services.forget_index()
+
+
+def product(name, description, *, region_code="510100", sectors=("manufacturing.02",), **kw):
+    supplier = member_of(K.SUPPLIER, region_code).organization
+    p = ProductFactory(supplier=supplier, name=name, description=description, **kw)
+    p.sectors.set([sector(code) for code in sectors])
+    return p
+
+
+def published(title, purpose, *, region_code="510100", sector_code="manufacturing.02", **kw):
+    provider = member_of(K.ENTERPRISE, region_code).organization
+    return ScenarioFactory(
+        provider=provider, state="published", title=title, purpose=purpose, sector=sector(sector_code), **kw
+    )
+
+
+def ranking(scenario):
+    return list(Match.objects.filter(scenario=scenario).order_by("rank").values_list("product__name", flat=True))
+
+
+def test_synonyms_are_folded_onto_one_term():
+    analyzer = get_analyzer()
+    assert "缺陷检测" in analyzer.terms("电机壳体瑕疵识别")
+    assert "无人机" in analyzer.terms("利用无人飞行器巡查林区")
+    assert "系统" not in analyzer.terms("智能检测系统平台")  # generic words say nothing
+
+
+def test_the_link_office_extends_synonyms_as_data():
+    assert "视觉质检" not in get_analyzer().terms("采用光学检验")
+    Synonym.objects.create(term="视觉质检", canonical="视觉质检")
+    Synonym.objects.create(term="光学检验", canonical="视觉质检")
+    assert "视觉质检" in get_analyzer().terms("采用光学检验")
+
+
+def test_a_match_is_ranked_and_explained_in_the_scenarios_words():
+    right = product("表面缺陷检测系统", "金属压铸件外观缺陷检测，识别砂眼、裂纹、气孔")
+    product("智慧养老服务平台", "社区居家养老助餐服务", sectors=("livelihood.01",))
+    scenario = published("电机壳体瑕疵识别", "人工目检砂眼裂纹效率低，希望AI识别外观瑕疵")
+    services.rematch_scenarios([scenario.pk])
+    best = Match.objects.filter(scenario=scenario).order_by("rank").first()
+    assert best.product == right and best.rank == 1 and best.supplier == right.supplier
+    assert set(best.components) == {"text", "sector", "region", "maturity", "budget", "record", "feedback"}
+    assert best.components["sector"] == 1.0 and 0 < best.score <= 1
+    assert "缺陷" in best.terms and "砂眼" in best.terms
+    assert "智慧养老服务平台" not in ranking(scenario)  # shares no word: not a match at all
+
+
+def test_right_domain_and_local_supplier_rank_first_among_equal_texts():
+    text = ("视觉缺陷检测系统", "铸件外观缺陷检测，识别砂眼裂纹")
+    far = product(*text, region_code="513400")
+    near = product(*text, region_code="510700")
+    wrong_domain = product(*text, sectors=("city_governance.06",), region_code="510700")
+    scenario = published("铸件外观缺陷检测", "识别砂眼裂纹等外观缺陷", region_code="510700")
+    services.rematch_scenarios([scenario.pk])
+    ranked = list(Match.objects.filter(scenario=scenario).order_by("rank").values_list("product", flat=True))
+    assert ranked == [near.pk, far.pk, wrong_domain.pk]
+
+
+def test_a_running_cooperation_raises_the_supplier_next_time(link_office):
+    from tests.factories import AgreementFactory
+
+    a = product("缺陷检测系统", "外观缺陷检测", region_code="513400")
+    b = product("缺陷检测系统", "外观缺陷检测", region_code="513400")
+    scenario = published("外观缺陷检测", "外观缺陷检测")
+    services.rematch_scenarios([scenario.pk])
+    first = ranking(scenario)
+    done = ScenarioFactory(state="in_cooperation", provider=member_of(K.ENTERPRISE).organization)
+    loser = b if Match.objects.get(scenario=scenario, rank=1).product == a else a
+    AgreementFactory(scenario=done, suppliers=[loser.supplier])
+    services.forget_index()
+    services.rematch_scenarios([scenario.pk])
+    assert Match.objects.get(scenario=scenario, rank=1).product == loser
+    assert len(ranking(scenario)) == len(first)
+
+
+def test_publishing_a_scenario_ranks_it_after_commit(link_office, django_capture_on_commit_callbacks):
+    from scenarios.services import scenario_transition
+    from tests.factories import ReleaseEventFactory
+
+    product("缺陷检测系统", "外观缺陷检测")
+    scenario = ScenarioFactory(
+        state="approved", title="外观瑕疵识别", purpose="外观缺陷", release_event=ReleaseEventFactory()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario_transition(name="publish", scenario_id=scenario.pk, actor_user=link_office)
+    assert Match.objects.filter(scenario=scenario).count() == 1
+
+
+def test_a_new_or_changed_product_enters_the_rankings_it_answers(django_capture_on_commit_callbacks):
+    scenario = published("输电线路无人机巡检", "无人机自主巡检输电线路", sector_code="emergency.03")
+    other = published("养老院离床监测", "夜间离床报警", sector_code="livelihood.02")
+    services.rematch_scenarios([scenario.pk, other.pk])
+    assert ranking(scenario) == []
+    supplier = member_of(K.SUPPLIER)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = market_services.product_create(
+            actor_user=supplier.user, name="无人飞行器巡线系统", description="输电线路巡查", maturity="mature"
+        )
+    assert ranking(scenario) == ["无人飞行器巡线系统"] and ranking(other) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        market_services.product_update(
+            product_id=created.pk, actor_user=supplier.user, name="离床监测床垫", description="夜间离床报警"
+        )
+    assert ranking(scenario) == [] and ranking(other) == ["离床监测床垫"]
+
+
+def test_every_task_can_run_twice():
+    p = product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷")
+    for _ in range(2):
+        tasks.match_scenario(scenario.pk)
+        tasks.match_product(p.pk)
+    assert Match.objects.filter(scenario=scenario).count() == 1
+    run = services.full_rematch_start(enqueue=False)
+    for _ in range(2):
+        tasks.match_chunk(run.pk, 0)
+        tasks.enqueue_chunks(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.chunks_done, run.scenarios_done) == (RunStatus.DONE, 1, 1)
+    assert Match.objects.filter(scenario=scenario).count() == 1
+
+
+def test_a_job_killed_half_way_is_finished_by_running_it_again():
+    for n in range(3):
+        product(f"缺陷检测系统{n}", "外观缺陷检测")
+    scenarios = [published(f"外观缺陷检测{n}", "外观缺陷") for n in range(5)]
+    run = services.full_rematch_start(chunk_size=2, enqueue=False)
+    assert run.chunks_total == 3
+    services.run_chunk(run.pk, 0)  # … and the worker dies
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING and services.pending_chunks(run.pk) == [1, 2]
+    call_command("match", "--resume", str(run.pk), stdout=open("/dev/null", "w"))
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.scenarios_done == 5 and run.matches_written == 15
+    before = sorted(Match.objects.values_list("scenario_id", "product_id", "rank", "score"))
+    call_command("match", stdout=open("/dev/null", "w"))  # a fresh full job changes nothing
+    assert sorted(Match.objects.values_list("scenario_id", "product_id", "rank", "score")) == before
+    assert {s.pk for s in scenarios} == set(Match.objects.values_list("scenario_id", flat=True))
+
+
+def test_matches_of_a_scenario_that_left_the_market_are_removed():
+    product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷")
+    services.rematch_scenarios([scenario.pk])
+    scenario.state = "signed"
+    scenario.save(update_fields=["state"])
+    services.rematch_scenarios([scenario.pk])
+    assert not Match.objects.filter(scenario=scenario).exists()
+
+
+def test_export_matches_writes_one_line_per_scenario_with_external_keys(tmp_path):
+    p = product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷")
+    services.rematch_scenarios([scenario.pk])
+    out = tmp_path / "m.jsonl"
+    call_command("export_matches", str(out), "--top", "5", stdout=open("/dev/null", "w"))
+    line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert line["scenario"] == scenario.key
+    assert line["matches"][0]["product"] == p.key and line["matches"][0]["supplier"] == p.supplier.key
+    assert set(line["matches"][0]) == {"product", "supplier", "score", "components", "terms"}
+
+
+def test_the_engine_clearly_beats_both_baselines_on_the_labelled_set(capsys):
+    call_command(
+        "evaluate_matching", "tests/data/matching_eval_market.json", "tests/data/matching_eval_labels.json", "--json"
+    )
+    table = json.loads(capsys.readouterr().out)
+    engine = table["engine"]
+    assert engine["scenarios"] >= 30
+    for baseline in ("text_only", "sector_only"):
+        assert engine["ndcg@10"] >= table[baseline]["ndcg@10"] + 0.02, table
+        assert engine["mrr"] >= table[baseline]["mrr"], table
+
+
+def test_the_evaluation_leaves_the_database_as_it_was(capsys):
+    call_command(
+        "evaluate_matching", "tests/data/matching_eval_market.json", "tests/data/matching_eval_labels.json", "--json"
+    )
+    assert not MatchRun.objects.exists()
+    from marketplace.models import Product
+
+    assert not Product.objects.filter(key__startswith="eval-").exists()
+
+
+def test_suppliers_see_recommended_scenarios_and_parties_mark_them():
+    p = product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷")
+    services.rematch_scenarios([scenario.pk])
+    supplier_user = member_of(K.SUPPLIER).user
+    supplier_user.member.organization = p.supplier
+    supplier_user.member.save()
+    client = APIClient()
+    client.force_authenticate(supplier_user)
+    listed = client.get("/api/v1/recommendations/").json()
+    assert listed["count"] == 1 and listed["results"][0]["scenario"]["key"] == scenario.key
+    marked = client.post(
+        "/api/v1/match-feedback/", {"scenario": scenario.pk, "product": p.pk, "verdict": "not_useful"}, format="json"
+    )
+    assert marked.status_code == 201 and marked.json()["rank_seen"] == 1
+    again = client.post(
+        "/api/v1/match-feedback/", {"scenario": scenario.pk, "product": p.pk, "verdict": "contacted"}, format="json"
+    )
+    assert again.status_code == 201 and MatchFeedback.objects.get().verdict == "contacted"
+    services.rematch_scenarios([scenario.pk])
+    assert Match.objects.get(scenario=scenario).components["feedback"] == 1.0
+
+
+def test_the_provider_reads_its_scenarios_ranking(city_staff):
+    p = product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷", region_code="510100")
+    services.rematch_scenarios([scenario.pk])
+    client = APIClient()
+    client.force_authenticate(city_staff)
+    body = client.get(f"/api/v1/scenarios/{scenario.pk}/matches/").json()
+    assert body[0]["product"]["key"] == p.key and body[0]["rank"] == 1 and body[0]["terms"]
+    assert region("510100").code == body[0]["supplier"]["region"]
