@@ -4,6 +4,7 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -36,3 +37,13 @@ class StrictFilterSet(filters.FilterSet):
 
 class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = StrictFilterSet
+
+
+class RelevanceOrderingFilter(OrderingFilter):
+    """With a search (`?q=`) and no explicit `ordering`, the best answers come first."""
+
+    def get_default_ordering(self, view):
+        ordering = super().get_default_ordering(view) or []
+        if view.request.query_params.get("q"):
+            return ["-relevance", *ordering]
+        return ordering

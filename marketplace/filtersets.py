@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Q
 
 from common.filters import IntegerFilter, StrictFilterSet
+from matching.search import search
 
 from .choices import Maturity, Qualification
 from .models import Product, Sector
@@ -15,6 +16,13 @@ def sector_ids(code: str) -> list[int]:
 
 
 class ProductFilter(StrictFilterSet):
+    q = filters.CharFilter(
+        method="filter_q", max_length=200, help_text="Chinese full-text search, ranked by relevance (synonyms count)"
+    )
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value, "name")
+
     supplier = IntegerFilter(field_name="supplier_id")
     sector = filters.CharFilter(method="filter_sector", help_text="sector or sub-area code")
     maturity = filters.ChoiceFilter(choices=Maturity.choices)

@@ -5,12 +5,20 @@ import django_filters as filters
 from common.filters import IntegerFilter, StrictFilterSet
 from marketplace.filtersets import sector_ids
 from marketplace.models import Region
+from matching.search import search
 
 from .choices import CooperationMode, ProposalKind, ProposalStatus, ScenarioCategory, ScenarioState
 from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Scenario
 
 
 class ScenarioFilter(StrictFilterSet):
+    q = filters.CharFilter(
+        method="filter_q", max_length=200, help_text="Chinese full-text search, ranked by relevance (synonyms count)"
+    )
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value, "title")
+
     region = filters.CharFilter(method="filter_region", help_text="region code, e.g. 510100")
     sector = filters.CharFilter(
         method="filter_sector", help_text="sector code; a top-level sector includes its sub-areas"

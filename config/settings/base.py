@@ -207,7 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "common.filters.StrictFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "common.filters.RelevanceOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON bodies everywhere; the upload endpoints declare their multipart parser themselves.

@@ -241,3 +241,16 @@ def test_the_provider_reads_its_scenarios_ranking(city_staff):
     body = client.get(f"/api/v1/scenarios/{scenario.pk}/matches/").json()
     assert body[0]["product"]["key"] == p.key and body[0]["rank"] == 1 and body[0]["terms"]
     assert region("510100").code == body[0]["supplier"]["region"]
+
+
+def test_search_understands_synonyms_and_ranks_by_relevance():
+    best = published("电机壳体缺陷检测", "外观缺陷检测，缺陷类型多")
+    weaker = published("仓库管理", "顺带做一点缺陷检测")
+    published("养老院离床监测", "夜间离床报警", sector_code="livelihood.02")
+    client = APIClient()
+    found = client.get("/api/v1/scenarios/", {"q": "瑕疵识别"}).json()
+    assert [r["id"] for r in found["results"]] == [best.pk, weaker.pk]
+    products = client.get("/api/v1/products/", {"q": "无人飞行器"}).json()
+    assert products["count"] == 0
+    drone = product("无人机巡检系统", "输电线路巡检")
+    assert [r["id"] for r in client.get("/api/v1/products/", {"q": "无人飞行器"}).json()["results"]] == [drone.pk]
