@@ -16,20 +16,20 @@ from .choices import FeedbackVerdict
 from .models import Match, MatchFeedback, MatchRun
 
 
-class ProductBrief(serializers.Serializer):
+class MatchProduct(serializers.Serializer):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
 
 
-class SupplierBrief(serializers.Serializer):
+class MatchSupplier(serializers.Serializer):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
     region = serializers.CharField(source="region.code", default=None, allow_null=True)
 
 
-class Components(serializers.Serializer):
+class MatchComponents(serializers.Serializer):
     text = serializers.FloatField()
     sector = serializers.FloatField()
     region = serializers.FloatField()
@@ -40,9 +40,9 @@ class Components(serializers.Serializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
-    product = ProductBrief()
-    supplier = SupplierBrief()
-    components = Components()
+    product = MatchProduct()
+    supplier = MatchSupplier()
+    components = MatchComponents()
     terms = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -50,7 +50,7 @@ class MatchSerializer(serializers.ModelSerializer):
         fields = ["rank", "score", "product", "supplier", "components", "terms", "engine_version", "computed_at"]
 
 
-class ScenarioBrief(serializers.Serializer):
+class MatchScenario(serializers.Serializer):
     id = serializers.IntegerField()
     key = serializers.CharField()
     title = serializers.CharField()
@@ -61,9 +61,9 @@ class ScenarioBrief(serializers.Serializer):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    scenario = ScenarioBrief()
-    product = ProductBrief()
-    components = Components()
+    scenario = MatchScenario()
+    product = MatchProduct()
+    components = MatchComponents()
     terms = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -171,6 +171,7 @@ class MatchRunViewSet(viewsets.ReadOnlyModelViewSet):
     """Recorded re-match jobs (the link office)."""
 
     serializer_class = MatchRunSerializer
+    queryset = MatchRun.objects.all()  # narrowed per user in get_queryset; typed here for the schema
     permission_classes = [IsAuthenticated]
     filter_backends = []
 
