@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from marketplace.models import OrganizationQualification, Product, Region, Sector
@@ -37,6 +38,14 @@ def analyze_missing(analyzer: Analyzer | None = None) -> int:
             model.objects.bulk_update(objs, ["search_tokens"], batch_size=500)
             done += len(rows)
     return done
+
+
+def reanalyze_all() -> int:
+    """Segment every text again (after the dictionary changed in a way stored tokens cannot follow)."""
+    with transaction.atomic():
+        Product.objects.update(search_tokens=None)
+        Scenario.objects.update(search_tokens=None)
+    return analyze_missing()
 
 
 def taxonomy() -> Taxonomy:

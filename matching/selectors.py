@@ -3,7 +3,8 @@ staff of its region and the link office; a supplier sees the open scenarios wher
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from common.errors import NotFound, PermissionDenied
 from marketplace.choices import Role
@@ -24,8 +25,6 @@ def may_read_matches(actor: Actor, scenario: Scenario) -> bool:
 
 
 def matches_for_scenario(actor: Actor, scenario_id: int) -> QuerySet[Match]:
-    from django.utils.translation import gettext as _
-
     scenario = scenario_list_for(actor).filter(pk=scenario_id).first()
     if scenario is None:
         raise NotFound("not_found", _("场景不存在。"))
@@ -36,32 +35,15 @@ def matches_for_scenario(actor: Actor, scenario_id: int) -> QuerySet[Match]:
 
 def recommendations_for(actor: Actor) -> QuerySet[Match]:
     """Each open scenario once, with the supplier's best-ranked product for it, best first."""
-    from django.utils.translation import gettext as _
-
     if actor.role != Role.SUPPLIER:
         raise PermissionDenied("not_allowed", _("推荐场景仅面向产品提供方。"))
-    own = Match.objects.filter(supplier_id=actor.organization_id, scenario__state__in=MATCHED_STATES)
-    best = own.order_by("scenario_id", "rank").distinct("scenario_id") if _distinct_on() else None
-    if best is not None:
-        return (
-            Match.objects.filter(pk__in=best.values("pk"))
-            .select_related("scenario", "scenario__region", "scenario__sector", "product")
-            .order_by("-score", "scenario_id")
-        )
-    first = {}
-    for pk, sid in own.order_by("scenario_id", "rank").values_list("pk", "scenario_id"):
-        first.setdefault(sid, pk)
+    own = Match.objects.filter(supplier_id=actor.organization_id)
+    best_of_scenario = own.filter(scenario_id=OuterRef("scenario_id")).order_by("rank").values("pk")[:1]
     return (
-        Match.objects.filter(pk__in=first.values())
+        own.filter(scenario__state__in=MATCHED_STATES, pk=Subquery(best_of_scenario))
         .select_related("scenario", "scenario__region", "scenario__sector", "product")
         .order_by("-score", "scenario_id")
     )
-
-
-def _distinct_on() -> bool:
-    from django.db import connection
-
-    return connection.features.can_distinct_on_fields
 
 
 def feedback_of(actor: Actor) -> QuerySet[MatchFeedback]:
@@ -71,8 +53,6 @@ def feedback_of(actor: Actor) -> QuerySet[MatchFeedback]:
 
 
 def runs_for(actor: Actor) -> QuerySet[MatchRun]:
-    from django.utils.translation import gettext as _
-
     if not actor.is_link_office:
         raise PermissionDenied("not_allowed", _("匹配任务仅链长办可见。"))
     return MatchRun.objects.all()

@@ -9,9 +9,10 @@ import threading
 import time
 from functools import partial
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +39,8 @@ def engine_version() -> str:
 
 # --- the product index, kept warm per worker process ---------------------------------------------------
 def _market_stamp() -> tuple:
-    stats = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"))
-    return (stats["changed"], stats["last"], Product.objects.count(), get_analyzer().version)
+    stats = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"), count=Count("pk"))
+    return (stats["changed"], stats["last"], stats["count"], get_analyzer().version)
 
 
 def current_index() -> ProductIndex:
@@ -148,8 +149,8 @@ def scenarios_for_product(product_id: int) -> list[int]:
     terms with, and those it is ranked in now."""
     index = current_index()
     already = set(Match.objects.filter(product_id=product_id).values_list("scenario_id", flat=True))
-    position = {int(p): n for n, p in enumerate(index.product_ids)}.get(product_id)
-    if position is None:
+    position = int(np.searchsorted(index.product_ids, product_id))  # the index is in id order
+    if position >= len(index.product_ids) or index.product_ids[position] != product_id:
         return sorted(already)
     docs = scenario_docs(matchable_scenarios())
     if not docs:

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from matching import services, tasks
-from matching.market import analyze_missing
+from matching.market import reanalyze_all
 from matching.models import MatchRun
 from scenarios.models import Scenario
 
@@ -26,11 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, scenario, queue, resume, reanalyze, chunk_size, **options):
         started = time.perf_counter()
         if reanalyze:
-            from marketplace.models import Product
-
-            Product.objects.update(search_tokens=None)
-            Scenario.objects.update(search_tokens=None)
-            analyze_missing()
+            reanalyze_all()
             services.forget_index()
         if scenario:
             found = Scenario.objects.filter(key=scenario).first() or (
