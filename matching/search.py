@@ -29,7 +29,8 @@ def search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
     """Rows answering the query, annotated with `relevance` (higher is better)."""
     words = expand(query)
     if not words:
-        return queryset.none()
+        # Still annotated: the relevance ordering applies to an empty answer too.
+        return queryset.annotate(relevance=Value(0.0, output_field=FloatField())).none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 

@@ -198,3 +198,13 @@ def test_a_nul_character_is_a_400_not_a_500(world, method, path, body):
     client = client_for(world.users["sup_a"])
     response = client.post(path, body, format="json") if method == "post" else client.get(path)
     assert_error(response, 400)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products/", "/api/v1/scenarios/"])
+@pytest.mark.parametrize("ordering", [None, "\U000bd6dc\x01÷", "name"])
+def test_a_search_with_no_searchable_word_is_an_empty_page_not_a_500(world, path, ordering):
+    # Found by schemathesis in CI: `?q=·¿` segments to no word, and the relevance ordering had nothing to order by.
+    params = {"q": "·¿"} | ({"ordering": ordering} if ordering else {})
+    response = client_for(world.users["city"]).get(path, params)
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 0
