@@ -2,6 +2,8 @@
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
@@ -40,10 +42,31 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class RelevanceOrderingFilter(OrderingFilter):
-    """With a search (`?q=`) and no explicit `ordering`, the best answers come first."""
+    """With a search (`?q=`) and no explicit `ordering`, the best answers come first. Empty values sort
+    last in either direction, on every database (PostgreSQL would put them first when descending, so an
+    office's undated drafts would head the "newest published" list)."""
 
     def get_default_ordering(self, view):
         ordering = super().get_default_ordering(view) or []
         if view.request.query_params.get("q"):
             return ["-relevance", *ordering]
         return ordering
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(_nulls_last(queryset.model, term) for term in ordering))
+
+
+def _nulls_last(model, term):
+    if not isinstance(term, str):
+        return term
+    name = term.lstrip("-")
+    try:
+        nullable = model._meta.get_field(name).null
+    except FieldDoesNotExist:  # an annotation such as relevance
+        return term
+    if not nullable:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)

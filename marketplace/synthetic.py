@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -88,6 +89,7 @@ def remove() -> None:
         Product.capabilities.through.objects.filter(product__key__startswith=PREFIX).delete()
         Scenario.objects.filter(key__startswith=PREFIX).delete()
         Product.objects.filter(key__startswith=PREFIX).delete()
+        get_user_model().objects.filter(member__organization__key__startswith=PREFIX).delete()
         Organization.objects.filter(key__startswith=PREFIX).delete()
 
 

@@ -4,8 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common import keys
 from common.attachments import AttachmentBase
+from common.indexes import NullsLastIndex
 
 from ..choices import PUBLISHED_STATES, CooperationMode, ScenarioCategory, ScenarioState
+
+
+# The list's order: newest publication first, undated (unpublished) scenarios after every dated one.
+NEWEST_FIRST = models.F("published_at").desc(nulls_last=True)
 
 
 class Scenario(models.Model):
@@ -60,7 +65,7 @@ class Scenario(models.Model):
         on_delete=models.PROTECT,
         related_name="scenarios",
     )
-    published_at = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    published_at = models.DateField(_("发布日期"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签约时间"), null=True, blank=True)
@@ -93,15 +98,20 @@ class Scenario(models.Model):
     class Meta:
         verbose_name = _("应用场景")
         verbose_name_plural = _("应用场景")
-        ordering = ["-published_at", "-id"]
-        # Shaped for the list: visibility (state) + a filter + the list order, so that a page is an
-        # ordered index walk and a count an index-only scan.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
+        # Shaped for the list: visibility (state) + a filter + the list order (newest first, undated
+        # drafts last), so that a page is an ordered index walk and a count an index-only scan.
         indexes = [
-            models.Index(fields=["state", "published_at", "id"], name="scenario_state_pub"),
-            models.Index(fields=["state", "region", "published_at", "id"], name="scenario_state_region_pub"),
-            models.Index(fields=["state", "sector", "published_at", "id"], name="scenario_state_sector_pub"),
+            NullsLastIndex(NEWEST_FIRST, models.F("id").desc(), name="scenario_newest"),
+            NullsLastIndex("state", NEWEST_FIRST, models.F("id").desc(), name="scenario_state_newest"),
+            NullsLastIndex("state", "region", NEWEST_FIRST, models.F("id").desc(), name="scenario_state_region_newest"),
+            NullsLastIndex("state", "sector", NEWEST_FIRST, models.F("id").desc(), name="scenario_state_sector_newest"),
+            # Covering what visibility reads (a date, the region for city staff, the provider for providers), so
+            # that a budget count is index-only for every role.
             models.Index(
-                fields=["state", "budget_max", "budget_min", "published_at"], name="scenario_state_budget_pub"
+                fields=["state", "budget_max", "budget_min"],
+                include=["published_at", "region", "provider"],
+                name="scenario_state_budget_cover",
             ),
             models.Index(fields=["region", "sector", "state", "published_at"], name="scenario_region_sector_state"),
         ]

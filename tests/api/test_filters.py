@@ -101,6 +101,18 @@ def test_ordering_and_stable_pagination_with_a_total_count():
     assert [r["title"] for r in by_title["results"]] == ["场景00", "场景01", "场景02"]
 
 
+@pytest.mark.parametrize("ordering", ["", "?ordering=-published_at", "?ordering=published_at"])
+def test_undated_drafts_come_after_every_published_scenario_in_either_direction(link_office, ordering):
+    ScenarioFactory(title="草稿", state="draft")
+    ScenarioFactory(title="春季", state="published", published_at=datetime.date(2026, 3, 18))
+    ScenarioFactory(title="秋季", state="published", published_at=datetime.date(2026, 9, 16))
+    client = APIClient()
+    client.force_authenticate(link_office)
+    listed = [r["title"] for r in client.get("/api/v1/scenarios/" + ordering).json()["results"]]
+    newest_first = ordering != "?ordering=published_at"
+    assert listed == (["秋季", "春季"] if newest_first else ["春季", "秋季"]) + ["草稿"]
+
+
 def test_product_filters():
     chengdu = OrganizationFactory(kind=K.SUPPLIER, region=region("510100"))
     OrganizationQualification.objects.create(organization=chengdu, code="little_giant")
