@@ -8,7 +8,6 @@ from common.indexes import NullsLastIndex
 
 from ..choices import PUBLISHED_STATES, CooperationMode, ScenarioCategory, ScenarioState
 
-
 # The list's order: newest publication first, undated (unpublished) scenarios after every dated one.
 NEWEST_FIRST = models.F("published_at").desc(nulls_last=True)
 
