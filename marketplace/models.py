@@ -193,7 +193,8 @@ class Product(models.Model):
     # Segmented name and description, kept by the matching app (matching/signals.py); NULL until analysed.
     search_tokens = models.TextField(_("分词"), null=True, blank=True, editable=False)  # noqa: DJ001 NULL: not yet analysed
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Indexed: the matcher's workers ask for the latest change before every ranking.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("AI 产品")

@@ -41,6 +41,7 @@ class Analyzer:
     def __init__(self, synonyms: dict[str, str], dictionary: list[str], version: str):
         self.synonyms = synonyms
         self.version = version
+        self.stamp: tuple | None = None
         self._stop = stopwords()
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
@@ -57,6 +58,15 @@ class Analyzer:
             if piece in self._stop or not _WORD.fullmatch(piece):
                 continue
             words.append(piece)
+        return words
+
+    def words(self, text: str) -> list[str]:
+        """The words of a query: precise mode, so that 缺陷检测 is one word to look for, not three."""
+        words = []
+        for piece in self._tokenizer.cut((text or "").lower()):
+            piece = piece.strip()
+            if piece not in self._stop and _WORD.fullmatch(piece):
+                words.append(piece)
         return words
 
     def canonical(self, word: str) -> str:
@@ -81,23 +91,50 @@ def split_stored(tokens: str | None) -> tuple[list[str], list[str]]:
     return title.split(), body.split()
 
 
-def _dictionary_state() -> tuple[dict[str, str], list[str], str]:
-    from marketplace.models import Sector
+def _dictionary_stamp() -> tuple:
+    """A cheap fingerprint of the dictionary's sources, in one query: it changes when a synonym is added,
+    edited or removed, or a sector or capability tag is added or removed."""
+    from django.db import connection
+
+    from marketplace.models import Capability, Sector
+
+    from .models import Synonym
+
+    synonym, sector, capability = (m._meta.db_table for m in (Synonym, Sector, Capability))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {synonym}), (SELECT MAX(updated_at) FROM {synonym}), "
+            f"(SELECT COUNT(*) FROM {sector}), (SELECT MAX(id) FROM {sector}), "
+            f"(SELECT COUNT(*) FROM {capability}), (SELECT MAX(id) FROM {capability})"
+        )
+        return tuple(cursor.fetchone())
+
+
+def _dictionary() -> tuple[dict[str, str], list[str]]:
+    """The synonym table, and the words jieba must know: the taxonomy's sector names (the part after
+    "AI+") and the suppliers' capability tags, lower-cased as the text is."""
+    from marketplace.models import Capability, Sector
 
     from .models import Synonym
 
     synonyms = dict(Synonym.objects.values_list("term", "canonical"))
-    sector_words = [name.split("+")[-1] for name in Sector.objects.values_list("name", flat=True)]
-    digest = hashlib.sha1(repr((sorted(synonyms.items()), sorted(sector_words))).encode()).hexdigest()[:12]
-    return synonyms, sector_words, digest
+    words = [name.split("+")[-1] for name in Sector.objects.values_list("name", flat=True)]
+    words += [
+        tag.lower() for tag in Capability.objects.values_list("name", flat=True) if not any(c.isspace() for c in tag)
+    ]
+    return synonyms, words
 
 
 def get_analyzer() -> Analyzer:
     """The analyzer for the dictionary as it is in the database now (rebuilt when the link office changes the
-    synonyms or the taxonomy; the check is one small query)."""
+    synonyms, the taxonomy or the capability tags; the check is one small query)."""
     global _current
-    synonyms, words, version = _dictionary_state()
+    stamp = _dictionary_stamp()
     with _lock:
-        if _current is None or _current.version != version:
-            _current = Analyzer(synonyms, words, version)
+        if _current is None or _current.stamp != stamp:
+            synonyms, words = _dictionary()
+            digest = hashlib.sha1(repr((sorted(synonyms.items()), sorted(words))).encode()).hexdigest()[:12]
+            if _current is None or _current.version != digest:
+                _current = Analyzer(synonyms, words, digest)
+            _current.stamp = stamp
         return _current

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+COMPONENTS = ("text", "sector", "region", "maturity", "budget", "record", "feedback")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -79,9 +81,14 @@ class ScenarioDoc:
 
 @dataclass
 class Ranked:
+    """A scenario's ranking, best first: parallel lists, one entry per match."""
+
     scenario_id: int
     text_max: float
-    matches: list[tuple[int, float, dict[str, float], list[str]]]  # product position, score, components, terms
+    positions: list[int] = field(default_factory=list)  # product positions in the index
+    scores: list[float] = field(default_factory=list)
+    components: list[list[float]] = field(default_factory=list)  # per match, in COMPONENTS order
+    terms: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -115,6 +122,8 @@ class ProductIndex:
         self.record = np.array([d.record for d in self.docs], dtype=np.float64)
         self._build_text(n)
         self._build_sectors(n)
+        # The documents' term lists are in the matrices now; a worker keeps the index for hours.
+        self.docs = []
 
     # --- text ---------------------------------------------------------------------------------------
     def _build_text(self, n: int) -> None:
@@ -244,17 +253,24 @@ def rank(
     total_weight = sum(w.values())
     feedback = feedback or {}
     queries = index.query_vectors(scenarios)
-    scores = (queries @ index.weights_t).tocsr()
     out = []
     for i, sc in enumerate(scenarios):
-        start, end = scores.indptr[i], scores.indptr[i + 1]
+        start, end = queries.indptr[i], queries.indptr[i + 1]
         if start == end:
-            out.append(Ranked(sc.id, 0.0, []))
+            out.append(Ranked(sc.id, 0.0))
             continue
-        positions, raw = scores.indices[start:end], scores.data[start:end]
-        if len(raw) > s.candidates:
-            keep = np.argpartition(-raw, s.candidates)[: s.candidates]
-            positions, raw = positions[keep], raw[keep]
+        # One scenario at a time: its terms' postings summed into a dense score per product (a sparse
+        # product of a whole batch would materialise tens of millions of scores at once).
+        dense = queries.data[start:end] @ index.weights_t[queries.indices[start:end]]
+        if len(dense) > s.candidates:
+            positions = np.argpartition(-dense, s.candidates)[: s.candidates]
+        else:
+            positions = np.arange(len(dense))
+        positions = positions[dense[positions] > 0]
+        if not len(positions):
+            out.append(Ranked(sc.id, 0.0))
+            continue
+        raw = dense[positions]
         text_max = float(raw.max())
         comps = {
             "text": raw / text_max,
@@ -273,17 +289,19 @@ def rank(
             / total_weight
         )
         order = np.lexsort((index.product_ids[positions], -total))[:top_k]
-        terms = _shared_terms(index, queries[i], positions[order])
-        matches = [
-            (
-                int(positions[o]),
-                round(float(total[o]), 6),
-                {name: round(float(values[o]), 4) for name, values in comps.items()},
-                terms[n],
+        chosen = positions[order]
+        terms = _shared_terms(index, queries.indices[start:end], queries.data[start:end], chosen)
+        # Rounded and converted in bulk: a per-value loop over 50 matches × 7 signals costs more than ranking.
+        out.append(
+            Ranked(
+                sc.id,
+                text_max,
+                positions=chosen.tolist(),
+                scores=np.round(total[order], 6).tolist(),
+                components=np.round(np.vstack([comps[name][order] for name in COMPONENTS]).T, 4).tolist(),
+                terms=terms,
             )
-            for n, o in enumerate(order)
-        ]
-        out.append(Ranked(sc.id, text_max, matches))
+        )
     return out
 
 
@@ -297,13 +315,10 @@ def _feedback(marks: dict[int, float] | None, product_ids: np.ndarray) -> np.nda
     return out
 
 
-def _shared_terms(index: ProductIndex, query_row, positions: np.ndarray, limit: int = 6) -> list[list[str]]:
+def _shared_terms(
+    index: ProductIndex, term_ids: np.ndarray, term_weights: np.ndarray, positions: np.ndarray, limit: int = 6
+) -> list[list[str]]:
     """The terms that earned each product its text score, strongest first."""
-    contrib = index.weights[positions].multiply(query_row).tocsr()
-    result = []
-    for n in range(len(positions)):
-        start, end = contrib.indptr[n], contrib.indptr[n + 1]
-        cols, vals = contrib.indices[start:end], contrib.data[start:end]
-        best = cols[np.argsort(-vals, kind="stable")][:limit]
-        result.append([index.terms[j] for j in best])
-    return result
+    contrib = index.weights[positions][:, term_ids].toarray() * term_weights[None, :]
+    best = np.argsort(-contrib, axis=1, kind="stable")[:, :limit]
+    return [[index.terms[term_ids[j]] for j in row if contrib[n, j] > 0] for n, row in enumerate(best.tolist())]

@@ -61,7 +61,7 @@ def reciprocal_rank(ranked: list[str], grades: dict[str, int]) -> float:
 
 
 def engine_rankings(index: ProductIndex, scenarios: list[ScenarioDoc], top: int = 50) -> dict[int, list[int]]:
-    return {r.scenario_id: [int(index.product_ids[m[0]]) for m in r.matches] for r in rank(index, scenarios, top_k=top)}
+    return {r.scenario_id: index.product_ids[r.positions].tolist() for r in rank(index, scenarios, top_k=top)}
 
 
 def sector_rankings(index: ProductIndex, scenarios: list[ScenarioDoc], top: int = 50) -> dict[int, list[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 
 from django.conf import settings
@@ -83,6 +84,12 @@ def supplier_records(supplier_ids=None) -> dict[int, float]:
 
 
 def load_index(products: QuerySet[Product] | None = None, engine_settings: Settings | None = None) -> ProductIndex:
+    return ProductIndex(engine_settings or Settings.from_django(), taxonomy(), product_docs(products))
+
+
+def product_docs(products: QuerySet[Product] | None = None) -> list[ProductDoc]:
+    """The active products as the engine reads them, in id order. Terms are interned: a hundred thousand
+    products repeat a few thousand words millions of times."""
     analyzer = get_analyzer()
     analyze_missing(analyzer)
     products = (products if products is not None else Product.objects.all()).filter(is_active=True)
@@ -95,13 +102,21 @@ def load_index(products: QuerySet[Product] | None = None, engine_settings: Setti
     capabilities, sectors = _m2m(products, ids)
     records = supplier_records()
     tag_terms: dict[str, list[str]] = {}
+    canonical: dict[str, str] = {}
+
+    def term(word: str) -> str:
+        found = canonical.get(word)
+        if found is None:
+            found = canonical[word] = sys.intern(analyzer.canonical(word))
+        return found
+
     docs = []
     for pk, supplier_id, region_id, maturity, pmin, pmax, tokens in rows:
         title, body = split_stored(tokens)
         caps = []
         for name in capabilities.get(pk, ()):
             if name not in tag_terms:
-                tag_terms[name] = analyzer.tag_terms(name)
+                tag_terms[name] = [sys.intern(t) for t in analyzer.tag_terms(name)]
             caps.extend(tag_terms[name])
         docs.append(
             ProductDoc(
@@ -112,13 +127,13 @@ def load_index(products: QuerySet[Product] | None = None, engine_settings: Setti
                 price_min=None if pmin is None else float(pmin),
                 price_max=None if pmax is None else float(pmax),
                 sector_ids=sectors.get(pk, []),
-                title_terms=[analyzer.canonical(t) for t in title],
-                body_terms=[analyzer.canonical(t) for t in body],
+                title_terms=[term(t) for t in title],
+                body_terms=[term(t) for t in body],
                 capability_terms=caps,
                 record=records.get(supplier_id, 0.0),
             )
         )
-    return ProductIndex(engine_settings or Settings.from_django(), taxonomy(), docs)
+    return docs
 
 
 def _m2m(products: QuerySet[Product], ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[int]]]:

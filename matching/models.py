@@ -96,9 +96,13 @@ class Match(models.Model):
     """A ranked, explained recommendation of a product (and so its supplier) for a published scenario.
     A scenario's matches are replaced as one set, in one transaction."""
 
-    scenario = models.ForeignKey("scenarios.Scenario", on_delete=models.CASCADE, related_name="matches")
+    # No single-column indexes on scenario and supplier: the unique (scenario, …) keys and the supplier's
+    # score index lead with them, and every index costs on the half million rows a full re-match writes.
+    scenario = models.ForeignKey("scenarios.Scenario", on_delete=models.CASCADE, related_name="matches", db_index=False)
     product = models.ForeignKey("marketplace.Product", on_delete=models.CASCADE, related_name="matches")
-    supplier = models.ForeignKey("marketplace.Organization", on_delete=models.CASCADE, related_name="matches")
+    supplier = models.ForeignKey(
+        "marketplace.Organization", on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     rank = models.PositiveSmallIntegerField(_("排名"))
     score = models.FloatField(_("匹配度"))
     components = models.JSONField(_("各项得分"), default=dict)

@@ -7,24 +7,25 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.models import Product
 from marketplace.selectors import actor_for
-from scenarios.models import Scenario
+from scenarios.models import Agreement, Scenario
 from scenarios.selectors import scenario_is_visible_to
 
 from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
-from .engine import ProductIndex, Ranked, rank
+from .engine import COMPONENTS, ProductIndex, Ranked, rank
 from .market import load_index, matchable_scenarios, scenario_docs
 from .models import Match, MatchFeedback, MatchRun, MatchRunChunk
 
@@ -39,8 +40,12 @@ def engine_version() -> str:
 
 # --- the product index, kept warm per worker process ---------------------------------------------------
 def _market_stamp() -> tuple:
-    stats = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"), count=Count("pk"))
-    return (stats["changed"], stats["last"], stats["count"], get_analyzer().version)
+    """What the index was built from, in index lookups only: the latest product change (a product service
+    always saves the product, also when only its tags or sectors changed), the newest product and the newest
+    agreement (suppliers' records), and the dictionary. A deleted product is caught when writing."""
+    products = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"))
+    agreements = Agreement.objects.aggregate(last=Max("pk"))
+    return (products["changed"], products["last"], agreements["last"], get_analyzer().version)
 
 
 def current_index() -> ProductIndex:
@@ -70,24 +75,30 @@ def feedback_for(scenario_ids: list[int]) -> dict[int, dict[int, float]]:
     return {sid: {pid: sum(v) / len(v) for pid, v in prods.items()} for sid, prods in marks.items()}
 
 
-def _rows(index: ProductIndex, ranked: list[Ranked], run_id: int | None, now) -> list[tuple]:
+# Components as JSON text straight from their floats (a json.dumps per match costs more than ranking it).
+_COMPONENTS_JSON = "{" + ", ".join(f'"{name}": %r' for name in COMPONENTS) + "}"
+
+
+def _rows(index: ProductIndex, ranked: list[Ranked], run_id: int | None, now) -> Iterator[tuple]:
     version = engine_version()
-    return [
-        (
-            r.scenario_id,
-            int(index.product_ids[pos]),
-            int(index.supplier_ids[pos]),
-            n + 1,
-            score,
-            json.dumps(components),
-            json.dumps(terms, ensure_ascii=False),
-            version,
-            run_id,
-            now,
-        )
-        for r in ranked
-        for n, (pos, score, components, terms) in enumerate(r.matches)
-    ]
+    for r in ranked:
+        product_ids = index.product_ids[r.positions].tolist()
+        supplier_ids = index.supplier_ids[r.positions].tolist()
+        for n, (pid, sid, score, components, terms) in enumerate(
+            zip(product_ids, supplier_ids, r.scores, r.components, r.terms, strict=True)
+        ):
+            yield (
+                r.scenario_id,
+                pid,
+                sid,
+                n + 1,
+                score,
+                _COMPONENTS_JSON % tuple(components),
+                json.dumps(terms, ensure_ascii=False),
+                version,
+                run_id,
+                now,
+            )
 
 
 COLUMNS = [
@@ -104,33 +115,76 @@ COLUMNS = [
 ]
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: Iterator[tuple]) -> Iterator[str]:
+    """COPY's text format. Every column is a number, a timestamp or the engine version except the terms,
+    whose JSON is escaped for COPY (the analyser's words never need it, but a reader should not have to
+    know that)."""
+    texts: dict = {}  # the run id, version and time repeat on every row: render them once
+    for scenario_id, pid, sid, n, score, components, terms, *same in rows:
+        key = tuple(same)
+        tail = texts.get(key)
+        if tail is None:
+            tail = texts[key] = "\t".join("\\N" if v is None else str(v) for v in same) + "\n"
+        if "\\" in terms or "\t" in terms or "\n" in terms or "\r" in terms:
+            terms = terms.translate(_COPY_ESCAPES)
+        yield f"{scenario_id}\t{pid}\t{sid}\t{n}\t{score!r}\t{components}\t{terms}\t{tail}"
+
+
+def _without_withdrawn_products(index: ProductIndex, ranked: list[Ranked]) -> list[Ranked]:
+    """A product deleted or taken off the market since the index was built is not recommended (and a
+    deleted one could not be stored); the rest keep their order, ranks closing up."""
+    positions = {p for r in ranked for p in r.positions}
+    ids = index.product_ids[sorted(positions)].tolist()
+    current = set(Product.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    if len(current) == len(ids):
+        return ranked
+    out = []
+    for r in ranked:
+        keep = [n for n, p in enumerate(r.positions) if int(index.product_ids[p]) in current]
+        out.append(
+            Ranked(
+                r.scenario_id,
+                r.text_max,
+                positions=[r.positions[n] for n in keep],
+                scores=[r.scores[n] for n in keep],
+                components=[r.components[n] for n in keep],
+                terms=[r.terms[n] for n in keep],
+            )
+        )
+    return out
+
+
 def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None = None) -> int:
     """Replace the rankings of these scenarios. Call inside a transaction: readers see the old set or the
     new one, never a mixture."""
     scenario_ids = [r.scenario_id for r in ranked]
     Match.objects.filter(scenario_id__in=scenario_ids).delete()
+    ranked = _without_withdrawn_products(index, ranked)
     rows = _rows(index, ranked, run_id, timezone.now())
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-    else:
-        Match.objects.bulk_create(
-            [
-                Match(
-                    **{
-                        c: (json.loads(v) if c in ("components", "terms") else v)
-                        for c, v in zip(COLUMNS, row, strict=True)
-                    }
-                )
-                for row in rows
-            ],
-            batch_size=1000,
-        )
-    return len(rows)
+    if connection.vendor != "postgresql":
+        matches = [
+            Match(
+                **{c: (json.loads(v) if c in ("components", "terms") else v) for c, v in zip(COLUMNS, row, strict=True)}
+            )
+            for row in rows
+        ]
+        Match.objects.bulk_create(matches, batch_size=1000)
+        return len(matches)
+    written = 0
+    with connection.cursor() as cursor, cursor.copy(f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        buffer = []
+        for line in _copy_text(rows):
+            buffer.append(line)
+            if len(buffer) == 5000:
+                copy.write("".join(buffer))
+                written += len(buffer)
+                buffer = []
+        copy.write("".join(buffer))
+        written += len(buffer)
+    return written
 
 
 def rematch_scenarios(scenario_ids: list[int], *, run: MatchRun | None = None) -> int:

@@ -1,0 +1,155 @@
+"""Generate a synthetic market and measure the matcher on it. Prints one JSON line.
+
+- full_rematch_s: `manage.py match` end to end in a fresh process (load the product index, rank every open
+  scenario, keep the top K with components and terms, store them), and its peak_rss_mb;
+- compute_s: the ranking alone in that run (without loading or writing);
+- incremental_p50_ms / _p95_ms: one newly published scenario ranked and stored against the warm index;
+- search_p95_ms: `GET /api/v1/scenarios/?q=…` over the whole scenario table, in-process;
+- speedup_vs_naive: the engine's time per scenario against the pair-by-pair scorer's, on a sample.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import override_settings
+from rest_framework.test import APIClient
+
+from marketplace import synthetic
+from matching import services
+from matching.engine import rank
+from matching.market import matchable_scenarios, product_docs, scenario_docs
+from matching.naive import NaiveScorer
+from scenarios.api.views import ScenarioViewSet
+from scenarios.choices import ScenarioState
+from scenarios.models import Scenario
+
+SEARCHES = [
+    "缺陷检测",
+    "瑕疵识别",
+    "无人机 巡检",
+    "无人飞行器",
+    "跌倒检测 养老",
+    "大模型 政务",
+    "预测性维护",
+    "森林防火",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Full re-match, incremental matching, search and the naive yardstick over a synthetic market."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scenarios", type=int, default=10_000, help="open (published) scenarios matched")
+        parser.add_argument("--products", type=int, default=100_000)
+        parser.add_argument("--search-scenarios", type=int, default=100_000, help="scenarios in the table searched")
+        parser.add_argument("--incremental", type=int, default=100, help="new scenarios ranked one at a time")
+        parser.add_argument("--searches", type=int, default=200)
+        parser.add_argument("--naive", type=int, default=3, help="scenarios scored pair by pair")
+
+    def handle(self, *args, scenarios, products, search_scenarios, incremental, searches, naive, **options):
+        if connection.vendor != "postgresql":
+            self.stderr.write("bench_matching measures PostgreSQL: set DATABASE_URL=postgres://…")
+        started = time.perf_counter()
+        synthetic.generate(scenarios=max(scenarios, search_scenarios), products=products, published=scenarios)
+        out = {"scenarios": scenarios, "products": products, "load_s": round(time.perf_counter() - started, 1)}
+        out |= self._full_rematch()
+        services.forget_index()
+        index_started = time.perf_counter()
+        index = services.current_index()
+        out["index_load_s"] = round(time.perf_counter() - index_started, 2)
+        out |= self._incremental(incremental)
+        out["search_p95_ms"], out["search_p50_ms"] = self._search(searches)
+        out |= self._against_naive(index, naive)
+        print(json.dumps(out))
+
+    def _full_rematch(self) -> dict:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "manage.py", "match"],
+            cwd=Path(settings.BASE_DIR),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        elapsed = time.perf_counter() - started
+        run = json.loads(done.stdout.strip().splitlines()[-1])
+        return {
+            "full_rematch_s": round(elapsed, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "compute_s": run["compute_s"],
+            "write_s": run["write_s"],
+            "matches_written": run["matches"],
+        }
+
+    def _incremental(self, n: int) -> dict:
+        """Newly published scenarios, each ranked and stored the moment it is published."""
+        rng = random.Random(5)
+        templates = list(matchable_scenarios().order_by("?")[:n])
+        timings = []
+        created = []
+        try:
+            for template in templates:
+                template.pk, template.key = None, f"{synthetic.PREFIX}new-{rng.getrandbits(48):012x}"
+                template.state = ScenarioState.PUBLISHED
+                template.save()
+                created.append(template.pk)
+                t = time.perf_counter()
+                services.rematch_scenarios([template.pk])
+                timings.append((time.perf_counter() - t) * 1000)
+        finally:
+            Scenario.objects.filter(pk__in=created).delete()
+        return {
+            "incremental_p50_ms": round(statistics.median(timings), 2),
+            "incremental_p95_ms": round(percentile(timings, 95), 2),
+        }
+
+    def _search(self, n: int) -> tuple[float, float]:
+        client = APIClient()
+        throttles, ScenarioViewSet.throttle_classes = ScenarioViewSet.throttle_classes, []
+        timings = []
+        try:
+            with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+                for query in SEARCHES:  # warm up
+                    client.get("/api/v1/scenarios/", {"q": query})
+                for i in range(n):
+                    t = time.perf_counter()
+                    response = client.get("/api/v1/scenarios/", {"q": SEARCHES[i % len(SEARCHES)]})
+                    timings.append((time.perf_counter() - t) * 1000)
+                    if response.status_code != 200 or not response.json()["count"]:
+                        raise RuntimeError(f"search answered {response.status_code}: {response.content[:200]!r}")
+        finally:
+            ScenarioViewSet.throttle_classes = throttles
+        return round(percentile(timings, 95), 2), round(statistics.median(timings), 2)
+
+    def _against_naive(self, index, n: int) -> dict:
+        first = matchable_scenarios().order_by("pk").values_list("pk", flat=True)[:200]
+        docs = scenario_docs(Scenario.objects.filter(pk__in=list(first)))
+        t = time.perf_counter()
+        rank(index, docs)
+        engine_per = (time.perf_counter() - t) / len(docs)
+        scorer = NaiveScorer(index, product_docs())
+        t = time.perf_counter()
+        for doc in docs[:n]:
+            scorer.rank(doc, index.settings.top_k)
+        naive_per = (time.perf_counter() - t) / n
+        return {
+            "engine_ms_per_scenario": round(engine_per * 1000, 3),
+            "naive_ms_per_scenario": round(naive_per * 1000, 1),
+            "speedup_vs_naive": round(naive_per / engine_per, 1),
+        }
