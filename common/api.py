@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
@@ -104,10 +106,42 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
     return {s: OpenApiResponse(ERROR_SCHEMA, description=text.get(s, "Error")) for s in statuses}
 
 
+class RankedPaginator(Paginator):
+    """For ranked (searched) answers: the page query also carries the total, `COUNT(*) OVER ()`. Ranking
+    has to visit every hit before it can cut a page anyway, so a separate count would visit them twice."""
+
+    def page(self, number):
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        # Narrow first (ids, the total), then the page's rows: the ranking's sort then carries two numbers
+        # per hit instead of whole rows.
+        window = self.object_list.annotate(_total=Window(Count("*"))).values_list("pk", "_total")
+        ranked = list(window[bottom : bottom + self.per_page])
+        # The total is known once a page has rows; past the end, count to say how far it goes.
+        self.__dict__["count"] = ranked[0][1] if ranked else self.object_list.count()
+        by_id = {row.pk: row for row in self.object_list.filter(pk__in=[pk for pk, _total in ranked]).order_by()}
+        rows = [by_id[pk] for pk, _total in ranked if pk in by_id]
+        return self._get_page(rows, self.validate_number(number), self)
+
+    def validate_number_format(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ranked = isinstance(queryset, QuerySet) and "relevance" in queryset.query.annotations
+        self.django_paginator_class = RankedPaginator if ranked else Paginator
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         # A page size that is not a whole number from 1 to 100 is refused, not silently replaced.

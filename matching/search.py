@@ -1,10 +1,9 @@
 """Chinese search with the matcher's analysis.
 
 The query is segmented (precise mode: 缺陷检测 stays one word) and each word widened to its synonym group;
-a row must answer every word, in any of its forms (瑕疵识别 finds 缺陷检测). When no row answers them all, the
-search falls back to rows answering any word or any part of one, so that a long query still finds the
-closest scenarios. Rows are ranked by relevance, a word in the title counting twice as much as one in the
-body, as in the matcher's field weights.
+a row must answer every word, in any of its forms (瑕疵识别 finds 缺陷检测), as a search box is expected to
+narrow with each word; a compound word may be answered by its parts. Rows are ranked by relevance, a word in the title counting twice as much as one in
+the body, as in the matcher's field weights.
 
 PostgreSQL keeps a stored `simple` tsvector of the segmented words (title weighted A, body D) with a GIN
 index (migration matching 0005), so ranking reads it instead of parsing every hit again; elsewhere a plainer
@@ -25,64 +24,68 @@ from .analysis import get_analyzer
 RANK_WEIGHTS = [0.5, 0.5, 0.5, 1.0]
 
 
-def query_groups(query: str) -> tuple[list[list[str]], list[str]]:
-    """The query's words, each as its group of interchangeable forms, and every form of every word and
-    part (for the fallback)."""
+Group = list[str]  # interchangeable forms of one word (a synonym group)
+Clause = list[list[Group]]  # what answers one query word: alternatives, each all of its groups
+
+
+def query_clauses(query: str) -> list[Clause]:
+    """What the query asks for, one clause per word. A compound may also be answered by its parts:
+    跌倒检测 is found as 跌倒检测, or as 跌倒 (摔倒, 倒地 …) together with 检测."""
     analyzer = get_analyzer()
     forms: dict[str, set[str]] = {}
     for term, canonical in analyzer.synonyms.items():
         forms.setdefault(canonical, set()).add(term)
 
-    def group(word: str) -> list[str]:
+    def group(word: str) -> Group:
         canonical = analyzer.canonical(word)
         return sorted({word, canonical} | forms.get(canonical, set()))
 
-    text = query[:200]
-    groups = [group(w) for w in dict.fromkeys(analyzer.words(text))]
-    loose = sorted({form for w in analyzer.segment(text) for form in group(w)} | {f for g in groups for f in g})
-    return groups, loose
+    clauses = []
+    for word in dict.fromkeys(analyzer.words(query[:200])):
+        parts = [p for p in dict.fromkeys(analyzer.segment(word)) if p != word and len(p) < len(word)]
+        whole = group(word)
+        clauses.append([[whole], [group(p) for p in parts]] if len(parts) >= 2 else [[whole]])
+    return clauses
 
 
 def search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
     """Rows answering the query, annotated with `relevance` (higher is better)."""
-    groups, loose = query_groups(query)
-    if not groups:
+    clauses = query_clauses(query)
+    if not clauses:
         # Still annotated: the relevance ordering applies to an empty answer too.
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField())).none()
     if connection.vendor == "postgresql":
-        return _search_postgres(queryset, groups, loose)
-    return _search_portable(queryset, groups, loose, title_field)
+        return _search_postgres(queryset, clauses)
+    return _search_portable(queryset, clauses, title_field)
 
 
-def _tsquery(words: list[str]) -> str:
-    return " | ".join("'{}'".format(w.replace("'", "''").replace("\\", "")) for w in words)
-
-
-def _search_postgres(queryset: QuerySet, groups: list[list[str]], loose: list[str]) -> QuerySet:
+def _search_postgres(queryset: QuerySet, clauses: list[Clause]) -> QuerySet:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
+    def either(items):
+        return "(" + " | ".join(items) + ")"
+
+    def every(items):
+        return "(" + " & ".join(items) + ")"
+
+    # The words are the analyser's ([CJK a-z0-9+#.-]): nothing in them needs quoting beyond the quotes.
+    text = every(either(every(either(f"'{w}'" for w in g) for g in alt) for alt in clause) for clause in clauses)
+    tsquery = SearchQuery(text, search_type="raw", config="simple")
     vector = RawSQL(f'"{queryset.model._meta.db_table}"."search_vector"', [], output_field=SearchVectorField())
-    strict = SearchQuery(" & ".join(f"({_tsquery(g)})" for g in groups), search_type="raw", config="simple")
-    hits = queryset.annotate(search=vector).filter(search=strict)
-    tsquery = strict
-    if len(groups) > 1 and not hits.exists():
-        tsquery = SearchQuery(_tsquery(loose), search_type="raw", config="simple")
-        hits = queryset.annotate(search=vector).filter(search=tsquery)
+    hits = queryset.annotate(search=vector).filter(search=tsquery)
     return hits.annotate(relevance=SearchRank(vector, tsquery, weights=RANK_WEIGHTS))
 
 
-def _search_portable(queryset: QuerySet, groups: list[list[str]], loose: list[str], title_field: str) -> QuerySet:
+def _search_portable(queryset: QuerySet, clauses: list[Clause], title_field: str) -> QuerySet:
     def any_of(words, field="search_tokens"):
         return reduce(or_, (Q(**{f"{field}__contains": w}) for w in words))
+
+    def answers(clause, field="search_tokens"):
+        return reduce(or_, (reduce(and_, (any_of(g, field) for g in alt)) for alt in clause))
 
     def one_if(condition):
         return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
 
-    hits = queryset.filter(reduce(and_, (any_of(g) for g in groups)))
-    used = groups
-    if len(groups) > 1 and not hits.exists():
-        used = [[w] for w in loose]
-        hits = queryset.filter(any_of(loose))
+    hits = queryset.filter(reduce(and_, (answers(c) for c in clauses)))
     # A word in the title counts twice.
-    relevance = sum(one_if(any_of(g)) + one_if(any_of(g, title_field)) for g in used)
-    return hits.annotate(relevance=relevance)
+    return hits.annotate(relevance=sum(one_if(answers(c)) + one_if(answers(c, title_field)) for c in clauses))

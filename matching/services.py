@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,36 +133,11 @@ def _copy_text(rows: Iterator[tuple]) -> Iterator[str]:
         yield f"{scenario_id}\t{pid}\t{sid}\t{n}\t{score!r}\t{components}\t{terms}\t{tail}"
 
 
-def _without_withdrawn_products(index: ProductIndex, ranked: list[Ranked]) -> list[Ranked]:
-    """A product deleted or taken off the market since the index was built is not recommended (and a
-    deleted one could not be stored); the rest keep their order, ranks closing up."""
-    positions = {p for r in ranked for p in r.positions}
-    ids = index.product_ids[sorted(positions)].tolist()
-    current = set(Product.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    if len(current) == len(ids):
-        return ranked
-    out = []
-    for r in ranked:
-        keep = [n for n, p in enumerate(r.positions) if int(index.product_ids[p]) in current]
-        out.append(
-            Ranked(
-                r.scenario_id,
-                r.text_max,
-                positions=[r.positions[n] for n in keep],
-                scores=[r.scores[n] for n in keep],
-                components=[r.components[n] for n in keep],
-                terms=[r.terms[n] for n in keep],
-            )
-        )
-    return out
-
-
 def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None = None) -> int:
     """Replace the rankings of these scenarios. Call inside a transaction: readers see the old set or the
     new one, never a mixture."""
     scenario_ids = [r.scenario_id for r in ranked]
     Match.objects.filter(scenario_id__in=scenario_ids).delete()
-    ranked = _without_withdrawn_products(index, ranked)
     rows = _rows(index, ranked, run_id, timezone.now())
     if connection.vendor != "postgresql":
         matches = [
@@ -172,9 +147,16 @@ def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None 
             for row in rows
         ]
         Match.objects.bulk_create(matches, batch_size=1000)
+        connection.check_constraints(table_names=[Match._meta.db_table])  # as PostgreSQL's immediate check below
         return len(matches)
     written = 0
-    with connection.cursor() as cursor, cursor.copy(f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+    with connection.cursor() as cursor:
+        # Checked as the rows go in, not at commit: a product deleted since the index was built then fails
+        # this statement, inside the caller's transaction or savepoint, which can retry with a fresh index.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    copy_sql = f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN"
+    # COPY goes to psycopg directly; Django's wrapper turns its errors into django.db ones (IntegrityError).
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
         buffer = []
         for line in _copy_text(rows):
             buffer.append(line)
@@ -184,18 +166,33 @@ def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None 
                 buffer = []
         copy.write("".join(buffer))
         written += len(buffer)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are all initially deferred
     return written
+
+
+def _retry_with_fresh_index(work: Callable[[ProductIndex], int | None]) -> int | None:
+    """Run `work` with the warm index; when the database refuses its rows because a product or scenario was
+    deleted since the index was built (a foreign key), drop the index and do the work once more."""
+    try:
+        return work(current_index())
+    except IntegrityError:
+        forget_index()
+        return work(current_index())
 
 
 def rematch_scenarios(scenario_ids: list[int], *, run: MatchRun | None = None) -> int:
     """Re-rank these scenarios now (those no longer open lose their matches)."""
-    index = current_index()
-    open_ids = list(matchable_scenarios().filter(pk__in=scenario_ids).values_list("pk", flat=True))
-    docs = scenario_docs(Scenario.objects.filter(pk__in=open_ids))
-    ranked = rank(index, docs, feedback=feedback_for(open_ids))
-    with transaction.atomic():
-        Match.objects.filter(scenario_id__in=set(scenario_ids) - set(open_ids)).delete()
-        return write_results(index, ranked, run.pk if run else None)
+
+    def work(index: ProductIndex) -> int:
+        open_ids = list(matchable_scenarios().filter(pk__in=scenario_ids).values_list("pk", flat=True))
+        docs = scenario_docs(Scenario.objects.filter(pk__in=open_ids))
+        ranked = rank(index, docs, feedback=feedback_for(open_ids))
+        with transaction.atomic():
+            Match.objects.filter(scenario_id__in=set(scenario_ids) - set(open_ids)).delete()
+            return write_results(index, ranked, run.pk if run else None)
+
+    return _retry_with_fresh_index(work)
 
 
 def scenarios_for_product(product_id: int) -> list[int]:
@@ -247,28 +244,34 @@ def run_chunk(run_id: int, number: int) -> int:
     MatchRun.objects.filter(pk=run_id, started_at__isnull=True).update(
         started_at=timezone.now(), status=RunStatus.RUNNING
     )
+    written = _retry_with_fresh_index(partial(_rank_chunk, chunk))
+    if written is None:  # another worker finished it meanwhile
+        return 0
+    if not MatchRunChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
+        _finish(run_id)
+    return written
+
+
+def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex) -> int | None:
     started = time.perf_counter()
-    index = current_index()
     scenarios = matchable_scenarios().filter(pk__range=(chunk.first_scenario_id, chunk.last_scenario_id))
     docs = scenario_docs(scenarios)
     ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs]))
     computed = time.perf_counter()
     with transaction.atomic():
         locked = MatchRunChunk.objects.select_for_update().filter(pk=chunk.pk, done_at__isnull=True).first()
-        if locked is None:  # another worker finished it meanwhile
-            return 0
-        written = write_results(index, ranked, run_id)
+        if locked is None:
+            return None
+        written = write_results(index, ranked, chunk.run_id)
         locked.done_at = timezone.now()
         locked.save(update_fields=["done_at"])
-        MatchRun.objects.filter(pk=run_id).update(
+        MatchRun.objects.filter(pk=chunk.run_id).update(
             chunks_done=F("chunks_done") + 1,
             scenarios_done=F("scenarios_done") + len(docs),
             matches_written=F("matches_written") + written,
             compute_s=F("compute_s") + (computed - started),
             write_s=F("write_s") + (time.perf_counter() - computed),
         )
-    if not MatchRunChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
-        _finish(run_id)
     return written
 
 

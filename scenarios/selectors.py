@@ -31,19 +31,15 @@ def scenario_visibility_q(actor: Actor) -> Q:
     return public
 
 
-def scenario_list_for(actor: Actor, *, searching: bool = False) -> QuerySet[Scenario]:
+def scenario_list_for(actor: Actor) -> QuerySet[Scenario]:
     """What the actor may see, with what a list shows of each scenario.
 
     Four joins at most: PostgreSQL's planning time grows steeply with each one (six joins planned in
-    ~10 ms against ~1.5 ms for four, at 100,000 scenarios), so the plan's year comes by prefetch. A search
-    ranks every hit before it can cut a page, and joined rows would be built for all of them, so then the
-    related rows come by prefetch for the page alone. The link office gets no condition at all: even an
-    always-true one names a column, and that keeps counts from being index-only scans of the filter's index."""
+    ~10 ms against ~1.5 ms for four, at 100,000 scenarios), so the plan's year comes by prefetch. The link
+    office gets no condition at all: even an always-true one names a column, and that keeps counts from
+    being index-only scans of the filter's index."""
     visible = Scenario.objects.all() if actor.is_link_office else Scenario.objects.filter(scenario_visibility_q(actor))
-    related = ("provider", "region", "sector", "release_event")
-    if searching:
-        return visible.prefetch_related(*related, "plan")
-    return visible.select_related(*related).prefetch_related("plan")
+    return visible.select_related("provider", "region", "sector", "release_event").prefetch_related("plan")
 
 
 def scenario_is_visible_to(actor: Actor, scenario: Scenario) -> bool:

@@ -95,8 +95,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     upload_kind = "scenario"
 
     def get_queryset(self):
-        searching = self.action == "list" and bool(self.request.query_params.get("q"))
-        qs = scenario_list_for(actor(self.request), searching=searching)
+        qs = scenario_list_for(actor(self.request))
         if self.action != "list":
             qs = qs.prefetch_related("attachments")
         return qs

@@ -254,3 +254,20 @@ def test_search_understands_synonyms_and_ranks_by_relevance():
     assert products["count"] == 0
     drone = product("无人机巡检系统", "输电线路巡检")
     assert [r["id"] for r in client.get("/api/v1/products/", {"q": "无人飞行器"}).json()["results"]] == [drone.pk]
+
+
+@pytest.mark.parametrize("stale", ["deleted", "unchanged"])
+def test_a_product_deleted_after_the_index_was_built_is_not_recommended(stale):
+    scenario = published("电机壳体外观缺陷检测", "检测划痕与压伤")
+    gone = product("外观缺陷检测仪", "表面缺陷检测")
+    kept = product("缺陷检测系统", "电机壳体外观缺陷检测")  # the newest: its stamp still stands after the delete
+    services.current_index()  # warm, with both products
+    if stale == "deleted":
+        # As another process would: gone from the table, the warm index none the wiser (no newer product).
+        from marketplace.models import Product
+
+        Product.objects.filter(pk=gone.pk).delete()
+    services.rematch_scenarios([scenario.pk])
+    names = ranking(scenario)
+    assert kept.name in names
+    assert (gone.name in names) == (stale == "unchanged")
