@@ -2,8 +2,8 @@
 
 The query is segmented (precise mode: 缺陷检测 stays one word) and each word widened to its synonym group;
 a row must answer every word, in any of its forms (瑕疵识别 finds 缺陷检测), as a search box is expected to
-narrow with each word; a compound word may be answered by its parts. Rows are ranked by relevance, a word in the title counting twice as much as one in
-the body, as in the matcher's field weights.
+narrow with each word; a compound word may be answered by its parts. Rows are ranked by relevance, a word
+in the title counting twice as much as one in the body, as in the matcher's field weights.
 
 PostgreSQL keeps a stored `simple` tsvector of the segmented words (title weighted A, body D) with a GIN
 index (migration matching 0005), so ranking reads it instead of parsing every hit again; elsewhere a plainer
