@@ -1,4 +1,8 @@
 import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -50,3 +54,64 @@ def database_is_postgres() -> bool:
 requires_postgres = pytest.mark.skipif(
     not database_is_postgres(), reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)"
 )
+
+requires_broker = pytest.mark.skipif(
+    not (os.environ.get("CELERY_BROKER_URL") and database_is_postgres()),
+    reason="needs CELERY_BROKER_URL and PostgreSQL (CI)",
+)
+
+
+@pytest.fixture
+def celery_workers():
+    """Start n real worker processes on the test database, consuming from the real broker (CI's Redis).
+    Tasks enqueued meanwhile go to them instead of running in-process."""
+    from django.db import connection
+
+    from config.celery_app import app
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    test_db = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    env = {**os.environ, "DATABASE_URL": test_db, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    started = []
+    previous = app.conf.task_always_eager
+
+    def start(n: int = 1) -> list[subprocess.Popen]:
+        app.control.purge()
+        app.conf.task_always_eager = False
+        for i in range(n):
+            started.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "--pool",
+                        "solo",
+                        "--loglevel",
+                        "WARNING",
+                        "--without-heartbeat",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "-n",
+                        f"test{i}@%h",
+                    ],
+                    cwd=Path(__file__).resolve().parent.parent,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        return started[-n:]
+
+    yield start
+    app.conf.task_always_eager = previous
+    for proc in started:
+        proc.terminate()
+    for proc in started:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
