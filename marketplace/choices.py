@@ -60,3 +60,8 @@ class NotificationKind(models.TextChoices):
     PROPOSAL = "proposal", _("对接意向/方案")
     REMINDER = "reminder", _("跟踪提醒")
     SYSTEM = "system", _("系统消息")
+
+
+class DigestStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")

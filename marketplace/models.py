@@ -9,6 +9,7 @@ from common.credit_code import validate_credit_code
 
 from .choices import (
     ROLE_OF_KIND,
+    DigestStatus,
     Maturity,
     MemberRole,
     NotificationKind,
@@ -141,6 +142,8 @@ class Member(models.Model):
     role = models.CharField(_("机构内角色"), max_length=16, choices=MemberRole.choices, default=MemberRole.STAFF)
     title = models.CharField(_("职务"), max_length=64, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
+    # The language of what the platform sends them (notifications, e-mail); the UI follows their choice.
+    language = models.CharField(_("通知语言"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
 
     class Meta:
         verbose_name = _("成员")
@@ -244,3 +247,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EmailDigest(models.Model):
+    """The one e-mail a day a user gets: their follow-up reminders and the notifications not yet e-mailed.
+    Unique per recipient and day, so two sweeps (or a retried task) never send it twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=DigestStatus.choices, default=DigestStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("发送尝试次数"), default=0)
+    error = models.TextField(_("最近错误"), blank=True)
+    notifications = models.PositiveIntegerField(_("通知条数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("每日邮件摘要")
+        verbose_name_plural = _("每日邮件摘要")
+        ordering = ["-day", "recipient"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_per_recipient_day"),
+            models.CheckConstraint(condition=models.Q(status__in=DigestStatus.values), name="digest_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=DigestStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="digest_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day}"

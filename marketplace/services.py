@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+import smtplib
+from collections.abc import Callable, Iterable
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 
-from .choices import ROLE_OF_KIND, MemberRole, OrganizationKind, Role
-from .models import Member, Notification, Organization, Product
+from .choices import ROLE_OF_KIND, DigestStatus, MemberRole, OrganizationKind, Role
+from .models import EmailDigest, Member, Notification, Organization, Product
 from .selectors import actor_for
 
 # Every role uses the admin workbench, each scoped to what it may see (common/admin.py).
@@ -47,16 +54,42 @@ def member_add(
         return Member.objects.create(user=user, organization=organization, role=role, title=title)
 
 
+Text = str | Callable[[], str]
+
+
 def notification_send(
-    *, recipients: Iterable, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str
+    *, recipients: Iterable, kind: str, title: Text, body: Text = "", link: str = "", dedupe_key: str
 ) -> int:
-    """Notify users in the platform. Idempotent: the same dedupe_key never notifies one person twice."""
-    rows = [
-        Notification(recipient=user, kind=kind, title=title[:200], body=body, link=link, dedupe_key=dedupe_key)
-        for user in {u.pk: u for u in recipients}.values()
-    ]
+    """Notify users (or user ids) in the platform, each in their own language: `title` and `body` may be
+    callables, rendered once per language. Idempotent: the same dedupe_key never notifies one person twice."""
+    ids = list(dict.fromkeys(getattr(u, "pk", u) for u in recipients))
+    if not ids:
+        return 0
+    languages = dict(Member.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+    rendered: dict[str, tuple[str, str]] = {}
+    rows = []
+    for user_id in ids:
+        language = languages.get(user_id, settings.LANGUAGE_CODE)
+        if language not in rendered:
+            with translation.override(language):
+                rendered[language] = (_render(title), _render(body))
+        text_title, text_body = rendered[language]
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                title=text_title[:200],
+                body=text_body,
+                link=link,
+                dedupe_key=dedupe_key,
+            )
+        )
     created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
+
+
+def _render(text: Text) -> str:
+    return str(text() if callable(text) else text)
 
 
 PRODUCT_FIELDS = {
@@ -147,3 +180,56 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- the daily e-mail ----------------------------------------------------------------------------------------
+
+
+def digest_send(*, user_id: int, day: datetime.date) -> bool:
+    """Send a user's one e-mail of the day: every notification not yet e-mailed, in their language. Once per
+    user and day (a unique row, locked while sending); if sending fails nothing is marked, so the same
+    notifications go out on the retry, or in the next day's e-mail. Returns whether it was sent now."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    digest, _created = EmailDigest.objects.get_or_create(recipient_id=user_id, day=day)
+    if digest.status == DigestStatus.SENT:
+        return False
+    try:
+        with transaction.atomic():
+            locked = EmailDigest.objects.select_for_update().get(pk=digest.pk)
+            if locked.status == DigestStatus.SENT:
+                return False
+            pending = list(
+                Notification.objects.filter(recipient_id=user_id, emailed_at__isnull=True).order_by("created_at")[
+                    :DIGEST_MAX_ITEMS
+                ]
+            )
+            if not pending:
+                return False
+            _digest_message(user, day, pending).send()
+            now = timezone.now()
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            EmailDigest.objects.filter(pk=digest.pk).update(
+                status=DigestStatus.SENT, sent_at=now, notifications=len(pending), attempts=F("attempts") + 1
+            )
+        return True
+    except (smtplib.SMTPException, OSError) as exc:
+        EmailDigest.objects.filter(pk=digest.pk).update(attempts=F("attempts") + 1, error=str(exc)[:1000])
+        raise
+
+
+DIGEST_MAX_ITEMS = 200
+
+
+def _digest_message(user, day: datetime.date, notifications: list[Notification]) -> EmailMultiAlternatives:
+    member = Member.objects.filter(user=user).first()
+    language = member.language if member else settings.LANGUAGE_CODE
+    context = {"user": user, "day": day, "notifications": notifications, "site": settings.SITE_URL}
+    with translation.override(language):
+        subject = render_to_string("marketplace/email/digest_subject.txt", context).strip()
+        text = render_to_string("marketplace/email/digest.txt", context)
+        html = render_to_string("marketplace/email/digest.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message

@@ -394,6 +394,8 @@ class TransitionLogAdmin(ReadOnlyAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     region_path = "region_id"
-    list_display = ["raised_at", "rule", "message", "status", "times_notified", "region"]
+    provider_path = "organization_id"
+    list_display = ["raised_on", "rule", "message", "status", "times_notified", "next_notify_on", "region"]
     list_filter = ["rule", "status", "region"]
     search_fields = ["message"]
+    date_hierarchy = "raised_on"

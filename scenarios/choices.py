@@ -114,3 +114,27 @@ class ReminderStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     ESCALATED = "escalated", _("已升级")
     RESOLVED = "resolved", _("已解除")
+
+
+class ReminderRuleCode(models.TextChoices):
+    """The follow-up rules of DOMAIN.md §5, and the check-in of running cooperation."""
+
+    SUBMITTED_UNREVIEWED = "submitted_unreviewed", _("提交后未审核")
+    PUBLISHED_NO_PROPOSAL = "published_no_proposal", _("发布后无对接意向")
+    PROPOSALS_UNSIGNED = "proposals_unsigned", _("有对接意向但未签约")
+    SIGNED_NO_PROGRESS = "signed_no_progress", _("签约后无跟踪记录")
+    EVENT_LIST_NOT_FINAL = "event_list_not_final", _("发布会临近而场景清单未确定")
+    TARGETS_BEHIND_PACE = "targets_behind_pace", _("季度末年度目标进度滞后")
+    COOPERATION_UNCONFIRMED = "cooperation_unconfirmed", _("合作运行情况未确认或有异议")
+
+
+class FollowupStatus(models.TextChoices):
+    """Where a scenario stands in the city's follow-up (the board's groups)."""
+
+    AWAITING_REVIEW = "awaiting_review", _("待审核")
+    AWAITING_EVENT = "awaiting_event", _("已审核待发布")
+    NO_PROPOSALS = "no_proposals", _("已发布无对接意向")
+    PROPOSALS_UNSIGNED = "proposals_unsigned", _("有对接意向未签约")
+    SIGNED_NOT_STARTED = "signed_not_started", _("已签约未开展合作")
+    COOPERATING = "cooperating", _("合作中")
+    BENCHMARK = "benchmark", _("标杆案例")

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from marketplace.choices import Role
 from marketplace.selectors import Actor
 
-from .choices import PUBLISHED_STATES, ScenarioState
+from .choices import PUBLISHED_STATES, EventKind, ScenarioCategory, ScenarioState, TargetMetric
 from .lifecycle import Transition, Who
-from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, Scenario
+from .models import (
+    Agreement,
+    AnnualPlan,
+    BenchmarkCase,
+    DemonstrationZone,
+    ProgressReport,
+    Proposal,
+    ReleaseEvent,
+    Scenario,
+    TransitionLog,
+)
+
+MANUFACTURING = "manufacturing"  # the top-level sector whose scenarios seed 000 counts
 
 # A scenario that has been published stays public, also after it was closed without a deal.
 PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
@@ -114,3 +129,74 @@ def benchmark_case_list_for(actor: Actor) -> QuerySet[BenchmarkCase]:
         .select_related("scenario", "scenario__region")
         .prefetch_related("support_grants")
     )
+
+
+# --- The annual plan's pace ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Where the province stands on one target: `actual` today, `expected` by today to finish on time (the
+    target spread evenly over the year's days, rounded down), `behind` when actual is short of it."""
+
+    metric: str
+    label: str
+    value: int
+    actual: int
+    expected: int
+
+    @property
+    def behind(self) -> bool:
+        return self.actual < self.expected
+
+
+def pace_expected(value: int, year: int, as_of: datetime.date) -> int:
+    """How much of a yearly target should be done by the end of `as_of` (0 before the year, all after it)."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if as_of < first:
+        return 0
+    if as_of >= last:
+        return value
+    elapsed = (as_of - first).days + 1
+    return value * elapsed // ((last - first).days + 1)
+
+
+def target_actuals(year: int, as_of: datetime.date) -> dict[str, int]:
+    """What the platform's records count for each target metric from 1 January to `as_of`."""
+    first = datetime.date(year, 1, 1)
+    last = min(as_of, datetime.date(year, 12, 31))
+    published = Scenario.objects.filter(published_at__range=(first, last))
+    benchmark = TransitionLog.objects.filter(transition="designate_benchmark", at__date__range=(first, last)).values(
+        "scenario"
+    )
+    return {
+        TargetMetric.RELEASE_EVENTS: ReleaseEvent.objects.filter(
+            kind=EventKind.PROVINCIAL, year=year, date__range=(first, last), scenarios__published_at__isnull=False
+        )
+        .distinct()
+        .count(),
+        TargetMetric.PUBLISHED_SCENARIOS: published.count(),
+        TargetMetric.GOVERNMENT_SCENARIOS: published.filter(category=ScenarioCategory.GOVERNMENT).count(),
+        TargetMetric.MANUFACTURING_SCENARIOS: published.filter(
+            Q(sector__code=MANUFACTURING) | Q(sector__parent__code=MANUFACTURING)
+        ).count(),
+        TargetMetric.BENCHMARK_CASES: benchmark.distinct().count(),
+        TargetMetric.DEMONSTRATION_ZONES: DemonstrationZone.objects.filter(designated_on__range=(first, last)).count(),
+    }
+
+
+def plan_progress(year: int, as_of: datetime.date) -> list[TargetProgress]:
+    plan = AnnualPlan.objects.filter(year=year).first()
+    if plan is None:
+        return []
+    actual = target_actuals(year, as_of)
+    return [
+        TargetProgress(
+            metric=t.metric,
+            label=TargetMetric(t.metric).label,
+            value=t.value,
+            actual=actual.get(t.metric, 0),
+            expected=pace_expected(t.value, year, as_of),
+        )
+        for t in plan.targets.order_by("metric")
+    ]

@@ -1,39 +1,110 @@
-"""Background work that follows scenario changes. Each task takes ids and is safe to run twice."""
+"""Background work that follows scenario changes, and the daily follow-up sweep. Each task takes ids (or a
+date), is safe to run twice and retries transient database failures with backoff."""
 
 from __future__ import annotations
+
+import datetime
+from functools import partial
 
 from celery import shared_task
 from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from marketplace.choices import NotificationKind
 from marketplace.selectors import city_staff_of, members_of
 from marketplace.services import notification_send
 
-from .choices import ScenarioState
-from .models import TransitionLog
+from .choices import ProposalStatus, ScenarioState
+from .models import Proposal, TransitionLog
 
-
-@shared_task(
+RETRY = dict(
     autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=300, max_retries=5, acks_late=True
 )
+
+
+def _scenario_link(scenario_id: int) -> str:
+    return f"/admin/scenarios/scenario/{scenario_id}/change/"
+
+
+def _transition_title(log: TransitionLog) -> str:
+    scenario = log.scenario
+    if log.to_state == ScenarioState.PUBLISHED and scenario.release_event_id:
+        return _("场景“{title}”已在“{event}”上发布").format(title=scenario.title, event=scenario.release_event.name)
+    return _("场景“{title}”已变为“{state}”").format(title=scenario.title, state=ScenarioState(log.to_state).label)
+
+
+@shared_task(**RETRY)
 def scenario_transitioned(log_id: int) -> int:
     """Tell the scenario's provider and its city staff what happened (the actor excepted)."""
-    log = TransitionLog.objects.select_related("scenario", "scenario__provider").filter(pk=log_id).first()
+    log = (
+        TransitionLog.objects.select_related("scenario", "scenario__provider", "scenario__release_event")
+        .filter(pk=log_id)
+        .first()
+    )
     if log is None:
         return 0
     scenario = log.scenario
     people = [m.user for m in members_of([scenario.provider_id])] + [m.user for m in city_staff_of(scenario.region_id)]
-    recipients = [u for u in people if u.pk != log.actor_id]
-    with override("zh-hans"):
-        title = _("场景“{title}”已变为“{state}”").format(title=scenario.title, state=ScenarioState(log.to_state).label)
     with transaction.atomic():
         return notification_send(
-            recipients=recipients,
+            recipients=[u for u in people if u.pk != log.actor_id],
             kind=NotificationKind.TRANSITION,
-            title=title,
+            title=partial(_transition_title, log),
             body=log.reason,
-            link=f"/admin/scenarios/scenario/{scenario.pk}/change/",
+            link=_scenario_link(scenario.pk),
             dedupe_key=f"transition:{log.pk}",
         )
+
+
+@shared_task(**RETRY)
+def proposal_received(proposal_id: int) -> int:
+    """A new proposal on my scenario: the provider hears of it (never another supplier)."""
+    proposal = Proposal.objects.select_related("scenario", "supplier").filter(pk=proposal_id).first()
+    if proposal is None:
+        return 0
+    scenario = proposal.scenario
+
+    def title():
+        return _("场景“{title}”收到“{supplier}”的{kind}").format(
+            title=scenario.title, supplier=proposal.supplier.name, kind=proposal.get_kind_display()
+        )
+
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of([scenario.provider_id])],
+            kind=NotificationKind.PROPOSAL,
+            title=title,
+            link=_scenario_link(scenario.pk),
+            dedupe_key=f"proposal:{proposal.pk}:received",
+        )
+
+
+@shared_task(**RETRY)
+def proposal_decided(proposal_id: int) -> int:
+    """My proposal was accepted or not: the supplier's members hear of it."""
+    proposal = Proposal.objects.select_related("scenario").filter(pk=proposal_id).first()
+    if proposal is None or proposal.status not in (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED):
+        return 0
+
+    def title():
+        if proposal.status == ProposalStatus.ACCEPTED:
+            return _("您对场景“{title}”的方案已被采纳").format(title=proposal.scenario.title)
+        return _("您对场景“{title}”的方案未被采纳").format(title=proposal.scenario.title)
+
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of([proposal.supplier_id])],
+            kind=NotificationKind.PROPOSAL,
+            title=title,
+            body=proposal.decision_reason,
+            link=f"/api/v1/proposals/{proposal.pk}/",
+            dedupe_key=f"proposal:{proposal.pk}:{proposal.status}",
+        )
+
+
+@shared_task(**RETRY)
+def followup_sweep(as_of: str | None = None) -> dict:
+    """Beat's daily follow-up sweep (DOMAIN.md §5)."""
+    from .services.followup import followup_sweep as sweep
+
+    return sweep(as_of=datetime.date.fromisoformat(as_of) if as_of else None)

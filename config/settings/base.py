@@ -7,6 +7,7 @@ With none set you get a local platform: an SQLite file under var/ and Celery tas
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -130,9 +131,13 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="场景开放平台 <noreply@localhost>")
+EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+# The platform's address, for links in e-mails.
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------------------
+
 _broker = env("CELERY_BROKER_URL", default="")
 # No broker configured: run every task in-process, so a fresh clone works with nothing but Python.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _broker)
@@ -148,12 +153,20 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+_sweep_every = env.int("FOLLOWUP_SWEEP_EVERY_S", default=0)
 CELERY_BEAT_SCHEDULE: dict = {
     "matching-full-rematch": {
         "task": "matching.tasks.full_rematch",
         "schedule": env.int("MATCHING_REMATCH_EVERY_S", default=24 * 3600),
     },
+    # The follow-up sweep, and after it each person's daily e-mail: every morning (or every N seconds).
+    "followup-sweep": {
+        "task": "scenarios.tasks.followup_sweep",
+        "schedule": _sweep_every or crontab(hour=env.int("FOLLOWUP_SWEEP_HOUR", default=8), minute=0),
+    },
 }
+# Seconds before a failed e-mail is tried again (doubling each time, at most 8 tries).
+DIGEST_RETRY_BACKOFF_S = env.int("DIGEST_RETRY_BACKOFF_S", default=60)
 
 # --- Matching (see README "How matching ranks") --------------------------------------------------------
 MATCHING = {

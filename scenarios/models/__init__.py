@@ -1,5 +1,5 @@
 from .deals import Agreement, AgreementDocument, ProgressEvidence, ProgressReport, Proposal, ProposalAttachment
-from .followup import Reminder
+from .followup import CooperationCheckIn, Reminder, ReminderRule
 from .planning import AnnualPlan, AnnualTarget, DockingMeeting, ReleaseEvent
 from .recognition import BenchmarkCase, BenchmarkPicture, DemonstrationZone, SupportGrant
 from .scenario import Scenario, ScenarioAttachment, TransitionLog
@@ -11,6 +11,7 @@ __all__ = [
     "AnnualTarget",
     "BenchmarkCase",
     "BenchmarkPicture",
+    "CooperationCheckIn",
     "DemonstrationZone",
     "DockingMeeting",
     "ProgressEvidence",
@@ -19,6 +20,7 @@ __all__ = [
     "ProposalAttachment",
     "ReleaseEvent",
     "Reminder",
+    "ReminderRule",
     "Scenario",
     "ScenarioAttachment",
     "SupportGrant",

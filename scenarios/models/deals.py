@@ -37,6 +37,9 @@ class Proposal(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), db_index=True)
+    # The provider's answer: accepted (signed with), or declined with a reason the supplier is told.
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("处理说明"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

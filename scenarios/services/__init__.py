@@ -1,6 +1,7 @@
 """Every change to scenarios and their records. Views, admin actions, commands and tasks call these."""
 
 from .attachments import attachment_add, attachment_for_download
+from .followup import cooperation_check_in, followup_sweep
 from .lifecycle import (
     release_event_publish_all,
     scenario_approve,
@@ -21,6 +22,7 @@ from .records import (
     annual_target_set,
     benchmark_case_create,
     progress_report_create,
+    proposal_decline,
     proposal_submit,
     proposal_withdraw,
     release_event_create,
@@ -36,7 +38,10 @@ __all__ = [
     "attachment_add",
     "attachment_for_download",
     "benchmark_case_create",
+    "cooperation_check_in",
+    "followup_sweep",
     "progress_report_create",
+    "proposal_decline",
     "proposal_submit",
     "proposal_withdraw",
     "release_event_create",

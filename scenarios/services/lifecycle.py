@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import Actor, actor_for
 
-from ..choices import ScenarioState
+from ..choices import ProposalStatus, ScenarioState
 from ..guards import GUARDS
 from ..lifecycle import TRANSITIONS, Transition
-from ..models import ReleaseEvent, Scenario, TransitionLog
+from ..models import Proposal, ReleaseEvent, Scenario, TransitionLog
 from ..selectors import actor_may_perform, scenario_is_visible_to
 from .records import annual_plan_for_year
 
@@ -113,12 +113,26 @@ def apply_transition_locked(
     from .. import tasks  # the tasks module imports services: import here, not at module level
 
     transaction.on_commit(partial(tasks.scenario_transitioned.delay, log.pk))
+    if t.name in ("sign", "close"):
+        # The deal went elsewhere, or nowhere: proposals still waiting are answered, and their suppliers told.
+        reason_text = _("该场景已与其他产品提供方签约。") if t.name == "sign" else _("该场景已关闭，未达成合作。")
+        _decline_waiting_proposals(scenario, reason_text, now)
     if ScenarioState.PUBLISHED in (from_state, t.target):
         from matching import tasks as matching_tasks
 
         # Published: rank it; leaving the open market: its recommendations go.
         transaction.on_commit(partial(matching_tasks.match_scenario.delay, scenario.pk))
     return log
+
+
+def _decline_waiting_proposals(scenario: Scenario, reason: str, now) -> None:
+    from .. import tasks
+
+    waiting = Proposal.objects.filter(scenario=scenario, status=ProposalStatus.SUBMITTED)
+    ids = list(waiting.values_list("pk", flat=True))
+    waiting.update(status=ProposalStatus.DECLINED, decision_reason=reason, decided_at=now, updated_at=now)
+    for proposal_id in ids:
+        transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
 
 
 def _payload(changes: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from marketplace.choices import PROVIDER_KINDS, OrganizationKind, Role
 from marketplace.models import Organization, Product
 from marketplace.selectors import Actor, actor_for
 
-from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ScenarioState, ZoneStatus
+from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ProposalStatus, ScenarioState, ZoneStatus
 from ..lifecycle import Who
 from ..models import (
     Agreement,
@@ -32,7 +32,7 @@ from ..models import (
     SupportGrant,
     TransitionLog,
 )
-from ..selectors import actor_is, scenario_is_visible_to
+from ..selectors import actor_is, proposal_visibility_q, scenario_is_visible_to
 
 SCENARIO_EDITABLE_FIELDS = {
     "title",
@@ -193,6 +193,32 @@ def proposal_submit(
         )
         full_clean_or_refuse(proposal, exclude=["key", "scenario", "supplier"])
         proposal.products.set(products)
+        from .. import tasks  # the tasks module imports services: import here, not at module level
+
+        transaction.on_commit(partial(tasks.proposal_received.delay, proposal.pk))
+    return proposal
+
+
+def proposal_decline(*, proposal_id: int, actor_user, reason: str = "") -> Proposal:
+    """The provider (or its city staff, or the link office) answers a proposal with no; the supplier is told."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        visible = Proposal.objects.filter(proposal_visibility_q(actor), pk=proposal_id)
+        proposal = visible.select_for_update(of=("self",)).select_related("scenario").first()
+        if proposal is None:
+            raise NotFound("not_found", _("对接方案不存在。"))
+        _require(actor, proposal.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if proposal.status == ProposalStatus.DECLINED:
+            raise DomainError("already_done", _("该方案已标记为未采纳。"), status=409)
+        if proposal.status != ProposalStatus.SUBMITTED:
+            raise DomainError("invalid_state", _("只能处理已提交、尚未处理的方案。"), status=409)
+        proposal.status = ProposalStatus.DECLINED
+        proposal.decision_reason = reason.strip()[:500]
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "decision_reason", "decided_at", "updated_at"])
+        from .. import tasks
+
+        transaction.on_commit(partial(tasks.proposal_decided.delay, proposal.pk))
     return proposal
 
 
@@ -233,7 +259,15 @@ def agreement_create(
         agreement.save()
         agreement.suppliers.set(suppliers)
         agreement.products.set(products)
-        Proposal.objects.filter(scenario=scenario, supplier__in=suppliers).update(status="accepted")
+        accepted = Proposal.objects.filter(scenario=scenario, supplier__in=suppliers).exclude(
+            status=ProposalStatus.ACCEPTED
+        )
+        accepted_ids = list(accepted.values_list("pk", flat=True))
+        from .. import tasks
+
+        accepted.update(status=ProposalStatus.ACCEPTED, decided_at=timezone.now(), decision_reason="")
+        for proposal_id in accepted_ids:
+            transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
     return agreement
 
 

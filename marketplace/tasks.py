@@ -1,0 +1,41 @@
+"""Delivery of notifications by e-mail: one digest a day per person, each sent by its own task so that a
+failure is retried (with backoff, a bounded number of times) for that person alone."""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from . import services
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def send_digests(day: str) -> int:
+    """Enqueue the day's e-mail of everyone with notifications not yet e-mailed."""
+    users = (
+        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    ids = list(users)
+    for user_id in ids:
+        send_digest.delay(user_id, day)
+    return len(ids)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
+    retry_backoff=settings.DIGEST_RETRY_BACKOFF_S,
+    retry_backoff_max=6 * 3600,
+    retry_jitter=False,
+    max_retries=8,
+    acks_late=True,
+)
+def send_digest(user_id: int, day: str) -> bool:
+    return services.digest_send(user_id=user_id, day=datetime.date.fromisoformat(day))
