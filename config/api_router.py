@@ -11,6 +11,7 @@ from marketplace.api.views import (
     TokenView,
 )
 from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
+from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
 from scenarios.api.views import (
     AgreementViewSet,
     AnnualPlanViewSet,
@@ -38,6 +39,8 @@ router.register("benchmark-cases", BenchmarkCaseViewSet, basename="benchmark-cas
 router.register("demonstration-zones", DemonstrationZoneViewSet, basename="demonstration-zone")
 router.register("release-events", ReleaseEventViewSet, basename="release-event")
 router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("reminder-rules", ReminderRuleViewSet, basename="reminder-rule")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("match-feedback", MatchFeedbackViewSet, basename="match-feedback")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
@@ -47,5 +50,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("files/<str:kind>/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
     path("scenarios/<int:pk>/matches/", ScenarioMatchesView.as_view(), name="scenario-matches"),
+    path("followup-board/", FollowupBoardView.as_view(), name="followup-board"),
     *router.urls,
 ]

@@ -5,21 +5,36 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.choices import Role
 from marketplace.selectors import Actor
 
-from .choices import PUBLISHED_STATES, EventKind, ScenarioCategory, ScenarioState, TargetMetric
-from .lifecycle import Transition, Who
+from .choices import (
+    PUBLISHED_STATES,
+    EventKind,
+    FollowupStatus,
+    ProposalStatus,
+    ReminderStatus,
+    ScenarioCategory,
+    ScenarioState,
+    TargetMetric,
+)
+from .lifecycle import TRANSITIONS, Transition, Who
 from .models import (
     Agreement,
     AnnualPlan,
     BenchmarkCase,
+    CooperationCheckIn,
     DemonstrationZone,
     ProgressReport,
     Proposal,
     ReleaseEvent,
+    Reminder,
     Scenario,
     TransitionLog,
 )
@@ -200,3 +215,145 @@ def plan_progress(year: int, as_of: datetime.date) -> list[TargetProgress]:
         )
         for t in plan.targets.order_by("metric")
     ]
+
+
+# --- Follow-up: the city's board, a scenario's timeline, who sees which reminder ------------------------------
+
+
+def reminder_list_for(actor: Actor) -> QuerySet[Reminder]:
+    """City staff see their region's reminders, providers their own, the link office all of them."""
+    reminders = Reminder.objects.select_related("region", "content_type")
+    if actor.is_link_office:
+        return reminders
+    if actor.is_city_staff:
+        return reminders.filter(region_id=actor.region_id)
+    if actor.role == Role.PROVIDER:
+        return reminders.filter(organization_id=actor.organization_id)
+    return reminders.none()
+
+
+BOARD_STATES = {
+    ScenarioState.SUBMITTED: FollowupStatus.AWAITING_REVIEW,
+    ScenarioState.APPROVED: FollowupStatus.AWAITING_EVENT,
+    ScenarioState.SIGNED: FollowupStatus.SIGNED_NOT_STARTED,
+    ScenarioState.IN_COOPERATION: FollowupStatus.COOPERATING,
+    ScenarioState.BENCHMARK: FollowupStatus.BENCHMARK,
+    ScenarioState.DEMONSTRATION: FollowupStatus.BENCHMARK,
+}
+
+
+def followup_board_scenarios(*, region_id: int | None) -> QuerySet[Scenario]:
+    """Every followed scenario (of a region, or the province), annotated with its follow-up status, the time
+    of its last action (a transition, a proposal, an agreement, a progress report or a check-in) and its
+    open reminders — in set-based subqueries, whatever the number of scenarios."""
+    scenario_ct = ContentType.objects.get_for_model(Scenario)
+    has_proposals = Exists(
+        Proposal.objects.filter(scenario=OuterRef("pk"), status__in=[ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED])
+    )
+
+    def latest(model, field):
+        return Subquery(model.objects.filter(scenario=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
+
+    open_reminders = (
+        Reminder.objects.filter(
+            content_type=scenario_ct,
+            object_id=OuterRef("pk"),
+            status__in=[ReminderStatus.OPEN, ReminderStatus.ESCALATED],
+        )
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    status = Case(
+        *(When(state=state, then=Value(group.value)) for state, group in BOARD_STATES.items()),
+        When(Q(state=ScenarioState.PUBLISHED) & has_proposals, then=Value(FollowupStatus.PROPOSALS_UNSIGNED.value)),
+        When(state=ScenarioState.PUBLISHED, then=Value(FollowupStatus.NO_PROPOSALS.value)),
+        output_field=CharField(),
+    )
+    changed = F("state_changed_at")
+    scenarios = Scenario.objects.filter(state__in=[*BOARD_STATES, ScenarioState.PUBLISHED])
+    if region_id is not None:
+        scenarios = scenarios.filter(region_id=region_id)
+    return scenarios.annotate(
+        followup_status=status,
+        last_action_at=Greatest(
+            changed,
+            Coalesce(latest(Proposal, "submitted_at"), changed),
+            Coalesce(latest(Agreement, "created_at"), changed),
+            Coalesce(latest(ProgressReport, "created_at"), changed),
+            Coalesce(latest(CooperationCheckIn, "answered_at"), changed),
+        ),
+        open_reminders=Coalesce(Subquery(open_reminders), 0),
+    ).select_related("provider")
+
+
+@dataclass
+class BoardGroup:
+    status: str
+    label: str
+    count: int
+    scenarios: list[Scenario]
+
+
+def followup_board(*, region_id: int | None, as_of: datetime.date, limit: int = 20) -> list[BoardGroup]:
+    """The board's groups in follow-up order, each with its count and its most stalled scenarios first."""
+    scenarios = followup_board_scenarios(region_id=region_id)
+    counts = dict(scenarios.order_by().values_list("followup_status").annotate(n=Count("pk")))
+    groups = []
+    for status in FollowupStatus:
+        items = list(scenarios.filter(followup_status=status.value).order_by("last_action_at", "id")[:limit])
+        for s in items:
+            s.days_since_last_action = max(0, (as_of - timezone.localdate(s.last_action_at)).days)
+        groups.append(BoardGroup(status.value, str(status.label), counts.get(status.value, 0), items))
+    return groups
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    actor: str = ""
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
+    """Everything that happened to a scenario, in order: transitions, proposals (as far as the actor may see
+    them), agreements, progress reports, check-ins and reminders."""
+    entries = [
+        TimelineEntry(
+            log.at,
+            "transition",
+            str(TRANSITIONS[log.transition].label) if log.transition in TRANSITIONS else log.transition,
+            log.reason,
+            log.actor.username if log.actor else "",
+        )
+        for log in scenario.transitions.select_related("actor")
+    ]
+    for p in proposal_list_for(actor).filter(scenario=scenario):
+        entries.append(TimelineEntry(p.submitted_at, "proposal", f"{p.get_kind_display()}：{p.supplier.name}"))
+        if p.decided_at:
+            entries.append(TimelineEntry(p.decided_at, "proposal_decided", p.get_status_display(), p.decision_reason))
+    for a in agreement_list_for(actor).filter(scenario=scenario):
+        names = "、".join(s.name for s in a.suppliers.all())
+        entries.append(TimelineEntry(_moment(a.signed_on), "agreement", names, a.summary))
+    for r in progress_report_list_for(actor).filter(scenario=scenario):
+        title = f"{r.milestone or r.summary[:40]}（{r.progress_percent}%）"
+        entries.append(TimelineEntry(_moment(r.reported_on), "progress_report", title, r.summary))
+    for c in scenario.check_ins.select_related("organization"):
+        verdict = _("合作正常运行") if c.running else _("合作未正常开展")
+        entries.append(TimelineEntry(c.answered_at, "check_in", f"{c.organization.name}：{verdict}", c.comment))
+    reminders = reminder_list_for(actor).filter(
+        content_type=ContentType.objects.get_for_model(Scenario), object_id=scenario.pk
+    )
+    for m in reminders:
+        entries.append(TimelineEntry(_moment(m.raised_on), "reminder", m.get_rule_display(), m.message))
+        if m.escalated_on:
+            entries.append(TimelineEntry(_moment(m.escalated_on), "reminder_escalated", m.get_rule_display()))
+        if m.resolved_on:
+            entries.append(TimelineEntry(_moment(m.resolved_on), "reminder_resolved", m.get_rule_display()))
+    return sorted(entries, key=lambda e: e.at)

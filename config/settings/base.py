@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "scenarios.choices.EventKind",
         "SupportKindEnum": "scenarios.choices.SupportKind",
         "ScenarioStateEnum": "scenarios.choices.ScenarioState",
+        "ReminderRuleCodeEnum": "scenarios.choices.ReminderRuleCode",
+        "FollowupStatusEnum": "scenarios.choices.FollowupStatus",
     },
 }
 

@@ -188,6 +188,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "price",
             "plan",
             "submitted_at",
+            "decided_at",
+            "decision_reason",
             "updated_at",
             "attachments",
         ]

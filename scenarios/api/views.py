@@ -23,7 +23,9 @@ from ..selectors import (
     progress_report_list_for,
     proposal_list_for,
     scenario_list_for,
+    scenario_timeline,
 )
+from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
 from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
@@ -131,6 +133,28 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
 
     attachments = upload_action("attachments")
 
+    @extend_schema(responses={200: TimelineEntrySerializer(many=True), **errors(403, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request, pk=None):
+        """Everything that happened to the scenario, in order: transitions, proposals, agreements, progress
+        reports, check-ins and reminders. For its provider, its city staff and the link office."""
+        scenario = self.get_object()
+        who = actor(request)
+        if not any(actor_is(who, w, scenario) for w in (Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)):
+            raise DomainError("not_allowed", _("跟踪时间线仅对场景提供方、所在市州和链长办可见。"), status=403)
+        return Response(TimelineEntrySerializer(scenario_timeline(who, scenario), many=True).data)
+
+    @extend_schema(
+        request=CheckInWriteSerializer, responses={201: CheckInSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"], url_path="check_in", url_name="check-in")
+    def check_in(self, request, pk=None):
+        """The provider or a contracted supplier confirms whether the cooperation is still running."""
+        scenario = self.get_object()
+        data = _valid(CheckInWriteSerializer, request.data)
+        check_in = services.cooperation_check_in(scenario_id=scenario.pk, actor_user=request.user, **data)
+        return Response(CheckInSerializer(check_in).data, status=201)
+
 
 def _transition_endpoint(name: str):
     t = TRANSITIONS[name]
@@ -220,6 +244,15 @@ class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     def withdraw(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_withdraw(proposal_id=proposal.pk, actor_user=request.user)
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=DeclineSerializer, responses={200: ProposalSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """The scenario's provider (or its city staff, or the link office) answers no; the supplier is told."""
+        proposal = self.get_object()
+        data = _valid(DeclineSerializer, request.data)
+        services.proposal_decline(proposal_id=proposal.pk, actor_user=request.user, reason=data.get("reason", ""))
         return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
     attachments = upload_action("attachments")

@@ -1,7 +1,7 @@
 """Every change to scenarios and their records. Views, admin actions, commands and tasks call these."""
 
 from .attachments import attachment_add, attachment_for_download
-from .followup import cooperation_check_in, followup_sweep
+from .followup import cooperation_check_in, followup_sweep, reminder_rule_update
 from .lifecycle import (
     release_event_publish_all,
     scenario_approve,
@@ -46,6 +46,7 @@ __all__ = [
     "proposal_withdraw",
     "release_event_create",
     "release_event_publish_all",
+    "reminder_rule_update",
     "scenario_approve",
     "scenario_close",
     "scenario_create",

@@ -20,7 +20,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import DomainError, NotFound, PermissionDenied
+from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 from marketplace.choices import NotificationKind, OrganizationKind
 from marketplace.models import Member
 from marketplace.selectors import actor_for
@@ -228,3 +228,32 @@ def cooperation_check_in(*, scenario_id: int, actor_user, running: bool, comment
             defaults={"running": running, "comment": comment, "answered_by": actor_user},
         )
     return check_in
+
+
+RULE_FIELDS = {
+    "enabled",
+    "threshold_days",
+    "repeat_days",
+    "escalate_after",
+    "notify_city_staff",
+    "notify_link_office",
+    "notify_provider",
+}
+
+
+def reminder_rule_update(*, code: str, actor_user, **fields) -> ReminderRule:
+    """The link office tunes a rule: on/off, threshold, repetition, escalation, recipients."""
+    if not actor_for(actor_user).is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以调整提醒规则。"))
+    unknown = set(fields) - RULE_FIELDS
+    if unknown:
+        raise DomainError("invalid", _("未知字段。"), fields={f: [_("未知字段。")] for f in sorted(unknown)})
+    with transaction.atomic():
+        rule = ReminderRule.objects.select_for_update().filter(code=code).first()
+        if rule is None:
+            raise NotFound("not_found", _("提醒规则不存在。"))
+        for name, value in fields.items():
+            setattr(rule, name, value)
+        full_clean_or_refuse(rule)
+        rule.save()
+    return rule

@@ -53,6 +53,8 @@ def every_readable_url(world) -> list[str]:
         for key in keys:
             urls.append(reverse(f"api:{basename}-detail", kwargs={"pk": world[key].pk}))
     urls.append(reverse("api:scenario-transitions", kwargs={"pk": world["pub"].pk}))
+    urls.append(reverse("api:scenario-timeline", kwargs={"pk": world["pub"].pk}))
+    urls.append(reverse("api:followup-board"))
     b_file = world["proposal_b"].attachments.create(
         file="attachments/x.pdf", original_name="乙方案.pdf", content_type="application/pdf", size=1
     )
@@ -127,3 +129,17 @@ def test_error_messages_name_nothing_of_b(world, as_a):
 def test_every_api_route_is_considered(world):
     names = {p.name for p in get_resolver(api_router).url_patterns if p.name}
     assert {"proposal-list", "proposal-detail", "file-download", "scenario-transitions"} <= names
+
+
+def test_notifications_about_b_go_to_b_and_the_provider_never_to_a(world, as_a, django_capture_on_commit_callbacks):
+    from scenarios import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_submit(scenario_id=world["pub"].pk, actor_user=world.users["sup_b"], plan="乙新方案")
+        services.proposal_decline(proposal_id=world["proposal_b"].pk, actor_user=world.users["prov"], reason="不符")
+    provider_titles = [n.title for n in world.users["prov"].notifications.all()]
+    assert any("乙智能科技" in t for t in provider_titles)  # the provider hears of the new proposal
+    assert world.users["sup_b"].notifications.filter(title__contains="未被采纳").exists()
+    text = json.dumps(as_a.get("/api/v1/notifications/?page_size=100").json(), ensure_ascii=False)
+    for secret in [*secrets_of_b(world), *b_identity(world), "乙新方案", "不符"]:
+        assert secret not in text

@@ -155,6 +155,22 @@ MATRIX = [
     ("match-run-list", "get", {}, None, "401 403 403 403 403 403 403 200"),
     ("match-run-detail", "get", {"pk": "run"}, None, "401 403 403 403 403 403 403 200"),
     ("match-run-list", "post", {}, None, "401 403 403 403 403 403 403 201"),
+    ("followup-board", "get", {}, None, "401 403 403 403 403 200 200 200"),
+    ("reminder-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
+    ("reminder-detail", "get", {"pk": "reminder"}, None, "401 404 404 200 404 200 404 200"),
+    ("reminder-rule-list", "get", {}, None, "401 403 403 403 403 200 200 200"),
+    ("reminder-rule-detail", "get", {"code": "submitted_unreviewed"}, None, "401 403 403 403 403 200 200 200"),
+    (
+        "reminder-rule-detail",
+        "patch",
+        {"code": "submitted_unreviewed"},
+        {"threshold_days": 5},
+        "401 403 403 403 403 403 403 200",
+    ),
+    ("scenario-timeline", "get", {"pk": "pub"}, None, "403 403 403 200 403 200 403 200"),
+    ("scenario-timeline", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),
+    ("scenario-check-in", "post", {"pk": "signed"}, {"running": True}, "401 201 403 201 403 403 403 403"),
+    ("proposal-decline", "post", {"pk": "proposal_b"}, {"reason": "方案不符"}, "401 404 403 200 404 200 404 200"),
 ]
 
 CASES = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from marketplace.choices import MemberRole, NotificationKind
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Notification
 from matching.models import MatchRun
-from scenarios.models import AnnualPlan, Proposal, ProposalAttachment
+from scenarios.models import AnnualPlan, Proposal, ProposalAttachment, Reminder
 from tests.factories import (
     AgreementFactory,
     BenchmarkCaseFactory,
@@ -60,7 +61,9 @@ def build_world() -> World:
     o["product_a"] = ProductFactory(supplier=org["sup_a"])
     o["draft"] = ScenarioFactory(provider=org["prov"], state="draft")
     o["pub"] = ScenarioFactory(provider=org["prov"], state="published")
-    o["signed"] = ScenarioFactory(provider=org["prov"], state="signed")
+    o["signed"] = ScenarioFactory(
+        provider=org["prov"], state="signed", signed_at=timezone.now() - datetime.timedelta(days=100)
+    )
     o["coop"] = ScenarioFactory(provider=org["prov"], state="in_cooperation")
     o["bench"] = ScenarioFactory(provider=org["prov"], state="benchmark")
     o["far_draft"] = ScenarioFactory(provider=member_of(K.ENTERPRISE, "510700").organization, state="draft")
@@ -90,6 +93,17 @@ def build_world() -> World:
     ScenarioFactory(provider=org["prov"], state="approved", release_event=o["event"])
     o["plan"] = AnnualPlan.objects.create(year=2026)
     o["run"] = MatchRun.objects.create(kind="full", engine_version="test")
+    o["reminder"] = Reminder.objects.create(
+        rule="published_no_proposal",
+        content_type=ContentType.objects.get_for_model(o["pub"]),
+        object_id=o["pub"].pk,
+        period="2026-03-15",
+        region=o["pub"].region,
+        organization=org["prov"],
+        message="场景发布已超过 21 天，尚无对接意向。",
+        raised_on=datetime.date(2026, 4, 5),
+        next_notify_on=datetime.date(2026, 4, 12),
+    )
     o["notification"] = Notification.objects.create(
         recipient=w.users["prov"], kind=NotificationKind.SYSTEM, title="欢迎", dedupe_key="welcome"
     )

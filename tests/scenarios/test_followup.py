@@ -212,7 +212,7 @@ def test_rules_are_data_the_link_office_tunes(people):
 def test_one_notification_and_one_email_a_day_per_person_however_many_reminders(
     people, django_capture_on_commit_callbacks
 ):
-    for n in range(5):
+    for _ in range(5):
         ScenarioFactory(provider=people["org"], state="submitted", submitted_at=at(D(2026, 11, 2)))
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
