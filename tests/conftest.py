@@ -63,48 +63,53 @@ requires_broker = pytest.mark.skipif(
 
 @pytest.fixture
 def celery_workers():
-    """Start n real worker processes on the test database, consuming from the real broker (CI's Redis).
-    Tasks enqueued meanwhile go to them instead of running in-process."""
+    """Start real Celery processes on the test database, consuming from the real broker (CI's Redis):
+    `start(n, env)` starts n workers, `start(beat=True, env=…)` a beat. Tasks enqueued meanwhile go to them
+    instead of running in-process."""
     from django.db import connection
 
     from config.celery_app import app
 
     url = urlsplit(os.environ["DATABASE_URL"])
     test_db = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
-    env = {**os.environ, "DATABASE_URL": test_db, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    base_env = {**os.environ, "DATABASE_URL": test_db, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     started = []
     previous = app.conf.task_always_eager
+    quiet = ["--loglevel", "WARNING"]
 
-    def start(n: int = 1) -> list[subprocess.Popen]:
-        app.control.purge()
+    def start(n: int = 1, *, beat: bool = False, env: dict | None = None, schedule=None) -> list[subprocess.Popen]:
+        if not started:
+            app.control.purge()
         app.conf.task_always_eager = False
-        for i in range(n):
+        commands = (
+            [["beat", *quiet, "-s", str(schedule)]]
+            if beat
+            else [
+                [
+                    "worker",
+                    "--pool",
+                    "solo",
+                    *quiet,
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-n",
+                    f"test{len(started) + i}@%h",
+                ]
+                for i in range(n)
+            ]
+        )
+        for command in commands:
             started.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool",
-                        "solo",
-                        "--loglevel",
-                        "WARNING",
-                        "--without-heartbeat",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "-n",
-                        f"test{i}@%h",
-                    ],
+                    [sys.executable, "-m", "celery", "-A", "config", *command],
                     cwd=Path(__file__).resolve().parent.parent,
-                    env=env,
+                    env={**base_env, **(env or {})},
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                 )
             )
-        return started[-n:]
+        return started[-len(commands) :]
 
     yield start
     app.conf.task_always_eager = previous

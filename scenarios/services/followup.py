@@ -56,14 +56,25 @@ def followup_sweep(*, as_of: datetime.date | None = None) -> dict[str, dict[str,
         spec = RULES.get(rule.code)
         if spec is not None:
             with transaction.atomic():
+                _serialize(f"followup:{rule.code}")
                 report[rule.code] = _sweep_rule(rule, spec, as_of)
     with transaction.atomic():
+        _serialize("followup:notify")
         notified = _notify_people(as_of)
         if notified:
             from marketplace import tasks as market_tasks
 
             transaction.on_commit(partial(market_tasks.send_digests.delay, as_of.isoformat()))
     return report
+
+
+def _serialize(name: str) -> None:
+    """Two sweeps at once (two beat processes by mistake) take turns per step instead of contending for the
+    same rows; the unique keys would keep them right anyway, this keeps them from deadlocking. SQLite
+    transactions are serialized already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
 def _sweep_rule(rule: ReminderRule, spec: RuleSpec, as_of: datetime.date) -> dict[str, int]:

@@ -74,3 +74,31 @@ def test_publish_and_withdraw_racing_leave_one_consistent_outcome(link_office):
     scenario.refresh_from_db()
     assert TransitionLog.objects.filter(scenario=scenario).count() == 1
     assert scenario.state == TransitionLog.objects.get(scenario=scenario).to_state
+
+
+def test_two_sweeps_at_once_raise_each_reminder_once_and_send_one_email():
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from marketplace.choices import OrganizationKind as K
+    from marketplace.models import EmailDigest, Notification
+    from scenarios.models import Reminder
+    from tests.factories import member_of
+
+    city = member_of(K.CITY_OFFICE, "510100").user
+    city.email = "city@example.cn"
+    city.save(update_fields=["email"])
+    submitted = timezone.make_aware(datetime.datetime(2026, 11, 2, 10))
+    for _ in range(20):
+        ScenarioFactory(state="submitted", submitted_at=submitted)
+    day = datetime.date(2026, 11, 9)
+    outcomes = race(3, lambda: services.followup_sweep(as_of=day))
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert sum(o["submitted_unreviewed"]["raised"] for o in outcomes) == 20
+    assert Reminder.objects.filter(rule="submitted_unreviewed").count() == 20
+    assert set(Reminder.objects.values_list("times_notified", flat=True)) == {1}
+    assert Notification.objects.filter(recipient=city, kind="reminder").count() == 1
+    assert EmailDigest.objects.filter(recipient=city).count() == 1
+    assert len([m for m in mail.outbox if "city@example.cn" in m.to]) == 1

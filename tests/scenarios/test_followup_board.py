@@ -156,9 +156,7 @@ def test_signing_with_one_supplier_answers_the_others(chengdu, django_capture_on
     assert chengdu["supplier"].user.notifications.filter(title__contains="未被采纳").exists()
 
 
-def test_the_provider_is_told_its_scenario_was_published_at_the_event(
-    link_office, django_capture_on_commit_callbacks
-):
+def test_the_provider_is_told_its_scenario_was_published_at_the_event(link_office, django_capture_on_commit_callbacks):
     provider = member_of(K.ENTERPRISE, "510100")
     event = ReleaseEventFactory(name="第四季度省级应用场景发布会", date=datetime.date(2026, 12, 10))
     scenario = ScenarioFactory(provider=provider.organization, state="approved", release_event=event)
