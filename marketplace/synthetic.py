@@ -90,6 +90,11 @@ def remove() -> None:
     with transaction.atomic():
         Product.sectors.through.objects.filter(product__key__startswith=PREFIX).delete()
         Product.capabilities.through.objects.filter(product__key__startswith=PREFIX).delete()
+        # Records that protect a scenario (a benchmark may have added them), then the scenarios.
+        from scenarios.models import Agreement, ProgressReport, Proposal
+
+        for model in (Proposal, ProgressReport, Agreement):
+            model.objects.filter(scenario__key__startswith=PREFIX).delete()
         Scenario.objects.filter(key__startswith=PREFIX).delete()
         Product.objects.filter(key__startswith=PREFIX).delete()
         get_user_model().objects.filter(member__organization__key__startswith=PREFIX).delete()

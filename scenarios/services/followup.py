@@ -45,6 +45,7 @@ INSERTED = [
     "next_notify_on",
 ]
 EXAMPLES_PER_NOTIFICATION = 10
+STATISTICS_AFTER = 1000  # reminders raised or resolved by one rule before its table's statistics are refreshed
 
 
 def followup_sweep(*, as_of: datetime.date | None = None) -> dict[str, dict[str, int]]:
@@ -92,6 +93,11 @@ def _sweep_rule(rule: ReminderRule, spec: RuleSpec, as_of: datetime.date) -> dic
         last_notified_on=as_of,
         next_notify_on=as_of + datetime.timedelta(days=rule.repeat_days),
     )
+    if raised + resolved > STATISTICS_AFTER and connection.vendor == "postgresql":
+        # Thousands of reminders came or went: the next rule's anti-join plans on fresh statistics (the
+        # planner would otherwise take a large new table for an empty one, and loop over it per scenario).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
     return {"raised": raised, "notified": notified, "escalated": escalated, "resolved": resolved}
 
 
