@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ServiceForm, role_of
 
 from .choices import Role
-from .models import Capability, Member, Notification, Organization, OrganizationQualification, Product, Region, Sector
+from .models import (
+    Capability,
+    EmailDigest,
+    Member,
+    Notification,
+    Organization,
+    OrganizationQualification,
+    Product,
+    Region,
+    Sector,
+)
 from .services import PRODUCT_FIELDS, product_create, product_update
 
 admin.site.site_header = _("人工智能应用场景开放平台")
@@ -71,8 +81,8 @@ class OrganizationAdmin(MarketAdmin):
 class MemberAdmin(MarketAdmin):
     region_path = "organization__region_id"
     provider_path = supplier_path = "organization_id"
-    list_display = ["user", "organization", "role", "title"]
-    list_filter = ["role", "organization__kind"]
+    list_display = ["user", "organization", "role", "title", "language"]
+    list_filter = ["role", "organization__kind", "language"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "organization"]
     raw_id_fields = ["user"]
@@ -124,3 +134,17 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(recipient=request.user)
+
+
+@admin.register(EmailDigest)
+class EmailDigestAdmin(ReadOnlyAdmin):
+    """What was e-mailed to whom and when, and what failed (the link office watches delivery)."""
+
+    list_display = ["day", "recipient", "status", "notifications", "attempts", "sent_at", "error"]
+    list_filter = ["status", "day"]
+    search_fields = ["recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "day"
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and self._is_office(request)

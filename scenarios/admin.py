@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes, role_of
 from common.errors import DomainError
 from marketplace.choices import Role
-from marketplace.models import Product
+from marketplace.models import Product, Region
 from marketplace.selectors import actor_for
 
 from . import services
@@ -18,6 +21,7 @@ from .admin_forms import (
     BenchmarkCaseAdminForm,
     ProgressReportAdminForm,
     ProposalAdminForm,
+    ReminderRuleAdminForm,
     ScenarioAdminForm,
     TransitionForm,
 )
@@ -29,6 +33,7 @@ from .models import (
     AnnualTarget,
     BenchmarkCase,
     BenchmarkPicture,
+    CooperationCheckIn,
     DemonstrationZone,
     DockingMeeting,
     ProgressEvidence,
@@ -37,12 +42,13 @@ from .models import (
     ProposalAttachment,
     ReleaseEvent,
     Reminder,
+    ReminderRule,
     Scenario,
     ScenarioAttachment,
     SupportGrant,
     TransitionLog,
 )
-from .selectors import PUBLIC_STATES
+from .selectors import PUBLIC_STATES, followup_board
 
 
 @admin.display(description=gettext_lazy("流转"))
@@ -141,6 +147,33 @@ class ScenarioAdmin(MarketAdmin):
     autocomplete_fields = ["provider"]
     inlines = [ScenarioAttachmentInline, TransitionLogInline]
     actions = [transition_action(t) for t in TRANSITIONS.values()]
+
+    def get_urls(self):
+        board = path(
+            "followup-board/", self.admin_site.admin_view(self.followup_board), name="scenarios_followup_board"
+        )
+        return [board, *super().get_urls()]
+
+    def followup_board(self, request):
+        """The city follow-up board: the same groups as the API, for city staff (their region) and the link
+        office (any region)."""
+        who = actor_for(request.user)
+        if not (who.is_city_staff or who.is_link_office):
+            raise PermissionDenied
+        regions = Region.objects.order_by("sort_order") if who.is_link_office else None
+        code = request.GET.get("region") if who.is_link_office else who.organization.region.code
+        region = Region.objects.filter(code=code).first() if code else None
+        groups = followup_board(region_id=region.pk if region else None, as_of=timezone.localdate(), limit=50)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("跟踪看板"),
+            "groups": groups,
+            "region": region,
+            "regions": regions,
+        }
+        return TemplateResponse(request, "admin/scenarios/followup_board.html", context)
+
     fieldsets = [
         (
             gettext_lazy("场景"),
@@ -389,6 +422,42 @@ class TransitionLogAdmin(ReadOnlyAdmin):
     search_fields = ["scenario__title", "reason", "actor__username"]
     list_select_related = ["scenario", "actor"]
     date_hierarchy = "at"
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(MarketAdmin):
+    """The follow-up rules: city staff read them, the link office tunes them (through the service)."""
+
+    form = ReminderRuleAdminForm
+    list_display = [
+        "code",
+        "enabled",
+        "threshold_days",
+        "repeat_days",
+        "escalate_after",
+        "notify_city_staff",
+        "notify_link_office",
+        "notify_provider",
+        "updated_at",
+    ]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request):
+        return False  # the rules are the platform's; they are switched off, not deleted
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CooperationCheckIn)
+class CooperationCheckInAdmin(ReadOnlyAdmin):
+    region_path = "scenario__region_id"
+    provider_path = "scenario__provider_id"
+    supplier_path = "organization_id"
+    list_display = ["scenario", "period", "organization", "running", "comment", "answered_at"]
+    list_filter = ["running", "period"]
+    search_fields = ["scenario__title", "organization__name"]
+    list_select_related = ["scenario", "organization"]
 
 
 @admin.register(Reminder)

@@ -9,7 +9,7 @@ from common.admin import ServiceForm
 
 from . import services
 from .lifecycle import Transition
-from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, ReleaseEvent, Scenario
+from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, ReleaseEvent, ReminderRule, Scenario
 from .services.records import SCENARIO_EDITABLE_FIELDS
 
 
@@ -128,3 +128,20 @@ class BenchmarkCaseAdminForm(ServiceForm):
             return None
         data = {k: v for k, v in cleaned.items() if k != "scenario"}
         return services.benchmark_case_create(scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **data)
+
+
+class ReminderRuleAdminForm(ServiceForm):
+    class Meta:
+        model = ReminderRule
+        fields = [
+            "enabled",
+            "threshold_days",
+            "repeat_days",
+            "escalate_after",
+            "notify_city_staff",
+            "notify_link_office",
+            "notify_provider",
+        ]
+
+    def apply(self, cleaned):
+        return services.reminder_rule_update(code=self.instance.code, actor_user=self.actor_user, **cleaned)

@@ -262,3 +262,40 @@ def test_publish_all_action_publishes_the_events_list(office_client):
         follow=True,
     )
     assert Scenario.objects.filter(pk__in=[s.pk for s in scenarios], state="published").count() == 2
+
+
+def test_city_staff_follow_up_their_region_on_the_board(city_client):
+    mine = ScenarioFactory(state="submitted", submitted_at=timezone.now(), title="成都待审核场景")
+    ScenarioFactory(provider=member_of(K.ENTERPRISE, "510700").organization, state="submitted", title="绵阳待审核场景")
+    page = city_client.get(reverse("admin:scenarios_followup_board")).content.decode()
+    assert mine.title in page and "绵阳待审核场景" not in page
+    assert "待审核" in page and "已发布无对接意向" in page
+
+
+def test_the_link_office_picks_any_region_on_the_board(office_client):
+    ScenarioFactory(provider=member_of(K.ENTERPRISE, "510700").organization, state="submitted", title="绵阳待审核场景")
+    url = reverse("admin:scenarios_followup_board")
+    assert "绵阳待审核场景" in office_client.get(url + "?region=510700").content.decode()
+    assert "绵阳待审核场景" not in office_client.get(url + "?region=510100").content.decode()
+
+
+def test_the_link_office_tunes_a_rule_in_the_admin_and_city_staff_only_read_it(office_client, client):
+    from scenarios.models import ReminderRule
+
+    rule = ReminderRule.objects.get(code="submitted_unreviewed")
+    url = reverse("admin:scenarios_reminderrule_change", args=[rule.pk])
+    form = {
+        "enabled": "on",
+        "threshold_days": "5",
+        "repeat_days": "3",
+        "escalate_after": "2",
+        "notify_city_staff": "on",
+    }
+    assert office_client.post(url, form).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.threshold_days, rule.repeat_days, rule.notify_link_office) == (5, 3, False)
+    client.force_login(staff(K.CITY_OFFICE, "510100"))
+    assert client.get(url).status_code == 200
+    client.post(url, {**form, "threshold_days": "1"})
+    rule.refresh_from_db()
+    assert rule.threshold_days == 5
