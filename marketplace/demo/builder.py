@@ -111,13 +111,28 @@ def build(*, password: str, seed: int = 20260101) -> dict:
         events = _events(demo)
         scenarios = _scenarios(demo, regions, events, products)
         _backdate(demo, scenarios)
+    reminders = _follow_up()
     return {
         "regions": len(regions),
         "suppliers": len(suppliers),
         "products": len(products),
         "scenarios": len(scenarios),
         "events": len(events),
+        "reminders": reminders,
     }
+
+
+def _follow_up() -> int:
+    """The follow-up sweep as of the demo's today, so the board and the reminders show what stalled. Its
+    e-mails are not sent: the demo's history is past, and a laptop has no mail server."""
+    from django.test.utils import override_settings
+
+    from scenarios.models import Reminder
+    from scenarios.services import followup_sweep
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        followup_sweep(as_of=TODAY)
+    return Reminder.objects.count()
 
 
 def _offices(demo: Demo, regions):
