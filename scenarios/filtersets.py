@@ -7,8 +7,16 @@ from marketplace.filtersets import sector_ids
 from marketplace.models import Region
 from matching.search import search
 
-from .choices import CooperationMode, ProposalKind, ProposalStatus, ScenarioCategory, ScenarioState
-from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Scenario
+from .choices import (
+    CooperationMode,
+    ProposalKind,
+    ProposalStatus,
+    ReminderRuleCode,
+    ReminderStatus,
+    ScenarioCategory,
+    ScenarioState,
+)
+from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Reminder, Scenario
 
 
 class ScenarioFilter(StrictFilterSet):
@@ -89,3 +97,13 @@ class ReleaseEventFilter(StrictFilterSet):
     class Meta:
         model = ReleaseEvent
         fields = ["year", "quarter", "kind"]
+
+
+class ReminderFilter(StrictFilterSet):
+    rule = filters.ChoiceFilter(choices=ReminderRuleCode.choices)
+    status = filters.ChoiceFilter(choices=ReminderStatus.choices)
+    object_id = IntegerFilter(help_text="the scenario (or event, or plan) it concerns")
+
+    class Meta:
+        model = Reminder
+        fields = ["rule", "status", "object_id"]

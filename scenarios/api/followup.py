@@ -16,6 +16,7 @@ from marketplace.models import Region
 
 from .. import services
 from ..choices import FollowupStatus, ReminderRuleCode
+from ..filtersets import ReminderFilter
 from ..models import Reminder, ReminderRule
 from ..selectors import followup_board, reminder_list_for
 
@@ -122,7 +123,7 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReminderSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = {"rule": ["exact"], "status": ["exact"], "object_id": ["exact"]}
+    filterset_class = ReminderFilter
     ordering_fields = ["raised_on", "next_notify_on", "id"]
     ordering = ["-raised_on", "-id"]
     queryset = Reminder.objects.none()  # typed for the schema; get_queryset gives what the user may see
