@@ -224,6 +224,20 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class QuerySerializer(serializers.Serializer):
+    """Query parameters: text coerced to the field's type (it is all text in a URL), but unknown names and NUL
+    characters refused, as in request bodies."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise exceptions.ValidationError({name: [_("未知字段。")] for name in unknown})
+        nul = {name: [str(_JSON_TYPE_MESSAGES["nul"])] for name, v in data.items() if "\x00" in str(v)}
+        if nul:
+            raise exceptions.ValidationError(nul)
+        return super().to_internal_value(data)
+
+
 # Answers any operation can give: bad input or filters, a bad token, refusal, absence (also a page past
 # the end), throttling. Declared on every operation so that the contract is accurate for clients.
 COMMON_ERRORS = {

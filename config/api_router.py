@@ -11,6 +11,7 @@ from marketplace.api.views import (
     TokenView,
 )
 from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
+from scenarios.api.events import ReleaseEventViewSet
 from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
 from scenarios.api.views import (
     AgreementViewSet,
@@ -20,7 +21,6 @@ from scenarios.api.views import (
     FileDownloadView,
     ProgressReportViewSet,
     ProposalViewSet,
-    ReleaseEventViewSet,
     ScenarioViewSet,
 )
 

@@ -31,6 +31,7 @@ from .models import (
     BenchmarkCase,
     CooperationCheckIn,
     DemonstrationZone,
+    DockingMeeting,
     ProgressReport,
     Proposal,
     ReleaseEvent,
@@ -357,3 +358,59 @@ def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
         if m.resolved_on:
             entries.append(TimelineEntry(_moment(m.resolved_on), "reminder_resolved", m.get_rule_display()))
     return sorted(entries, key=lambda e: e.at)
+
+
+# --- Release events: the booklet, the docking agenda ------------------------------------------------------
+
+
+def event_scenarios_for(actor: Actor, event: ReleaseEvent) -> list[Scenario]:
+    """The event's scenarios the actor may see (the public: those published; the link office: the whole list
+    being assembled), grouped by top-level sector in the taxonomy's order."""
+    scenarios = (
+        scenario_list_for(actor)
+        .filter(release_event=event)
+        .exclude(state__in=[ScenarioState.WITHDRAWN, ScenarioState.DRAFT, ScenarioState.SUBMITTED])
+    )
+    rows = list(scenarios.select_related("sector__parent").order_by("pk"))
+
+    def place(s: Scenario):
+        top = s.sector.parent or s.sector
+        return (top.sort_order, top.code, s.sector.sort_order, s.pk)
+
+    return sorted(rows, key=place)
+
+
+@dataclass
+class AgendaRow:
+    starts_at: datetime.datetime
+    table: int
+    provider: str
+    supplier: str
+    scenario: str
+    requested: bool | None  # None: not the reader's to know (it tells whether a proposal was made)
+
+
+def agenda_for(actor: Actor, event: ReleaseEvent) -> list[AgendaRow]:
+    """The meetings the actor may see: the link office all; city staff those on their region's scenarios;
+    a provider or supplier its own. Whether a meeting was requested reveals a proposal, so it shows only to
+    whom the proposal is visible; a scenario not yet published is named only to those who may see it."""
+    meetings = DockingMeeting.objects.filter(event=event).select_related("scenario", "provider", "supplier")
+    if actor.is_city_staff:
+        meetings = meetings.filter(scenario__region_id=actor.region_id)
+    elif not actor.is_link_office:
+        meetings = meetings.filter(Q(provider_id=actor.organization_id) | Q(supplier_id=actor.organization_id))
+    rows = []
+    for m in meetings.order_by("starts_at", "table"):
+        insider = actor.is_link_office or actor.is_city_staff or actor.organization_id == m.provider_id
+        sees_title = insider or m.scenario.state in PUBLIC_STATES
+        rows.append(
+            AgendaRow(
+                m.starts_at,
+                m.table,
+                m.provider.name,
+                m.supplier.name,
+                m.scenario.title if sees_title else _("（发布会当天公布）"),
+                m.requested if insider or actor.organization_id == m.supplier_id else None,
+            )
+        )
+    return rows

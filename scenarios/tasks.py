@@ -108,3 +108,12 @@ def followup_sweep(as_of: str | None = None) -> dict:
     from .services.followup import followup_sweep as sweep
 
     return sweep(as_of=datetime.date.fromisoformat(as_of) if as_of else None)
+
+
+@shared_task(**RETRY)
+def docking_scheduled(event_id: int) -> int:
+    """Each party of a scheduled event hears of its meetings; those offered a meeting but left without one
+    are told to get in touch directly."""
+    from .services.docking import docking_notify
+
+    return docking_notify(event_id=event_id)

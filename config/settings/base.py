@@ -200,6 +200,17 @@ MATCHING = {
     "RECORD": {"running": 0.5, "signed": 0.2, "benchmark": 0.2, "qualification": 0.1, "half": 2},
 }
 
+# --- Docking meetings at release events (scenarios/scheduling.py) --------------------------------------------
+DOCKING = {
+    "CANDIDATES_PER_SCENARIO": 20,  # the matcher's best suppliers offered a meeting, per scenario
+    "REQUESTED_WEIGHT": 10.0,  # a requested meeting (a proposal) is worth this much more than its match score
+    "SLOTS": 16,
+    "SLOT_MINUTES": 20,
+    "TABLES": 40,
+    "PER_SUPPLIER": 6,
+    "PER_PROVIDER": 16,
+}
+
 # --- Security (secure by default outside DEBUG; see README for the production variables) ----------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import StrictBooleanField, StrictSerializer, actor, errors
+from common.api import QuerySerializer, StrictBooleanField, StrictSerializer, actor, errors
 from common.errors import DomainError
 from marketplace.models import Region
 
@@ -46,7 +46,7 @@ class BoardSerializer(serializers.Serializer):
     groups = BoardGroupSerializer(many=True)
 
 
-class BoardQuerySerializer(StrictSerializer):
+class BoardQuerySerializer(QuerySerializer):
     region = serializers.CharField(required=False, max_length=12, help_text="region code (link office only)")
     as_of = serializers.DateField(required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)

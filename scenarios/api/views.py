@@ -13,9 +13,9 @@ from common.errors import DomainError
 from common.uploads import CheckedMultiPartParser
 
 from .. import services
-from ..filtersets import ProgressReportFilter, ProposalFilter, ReleaseEventFilter, ScenarioFilter, ScenarioRecordFilter
+from ..filtersets import ProgressReportFilter, ProposalFilter, ScenarioFilter, ScenarioRecordFilter
 from ..lifecycle import TRANSITIONS, Who
-from ..models import AnnualPlan, DemonstrationZone, ReleaseEvent
+from ..models import AnnualPlan, DemonstrationZone
 from ..selectors import (
     actor_is,
     agreement_list_for,
@@ -38,8 +38,6 @@ from .serializers import (
     ProgressReportWriteSerializer,
     ProposalSerializer,
     ProposalWriteSerializer,
-    ReleaseEventSerializer,
-    ReleaseEventWriteSerializer,
     ScenarioDetailSerializer,
     ScenarioSerializer,
     ScenarioWriteSerializer,
@@ -353,34 +351,6 @@ class DemonstrationZoneViewSet(viewsets.ReadOnlyModelViewSet):
         zone = self.get_object()
         services.zone_designate(zone_id=zone.pk, actor_user=request.user)
         return Response(DemonstrationZoneSerializer(self.get_queryset().get(pk=zone.pk)).data)
-
-
-class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Release events and docking activities (public). The link office schedules them."""
-
-    serializer_class = ReleaseEventSerializer
-    queryset = ReleaseEvent.objects.select_related("host_region")
-    filterset_class = ReleaseEventFilter
-    ordering = ["-date", "-id"]
-
-    @extend_schema(
-        request=ReleaseEventWriteSerializer, responses={201: ReleaseEventSerializer, **errors(400, 401, 403)}
-    )
-    def create(self, request, *args, **kwargs):
-        data = _valid(ReleaseEventWriteSerializer, request.data)
-        event = services.release_event_create(actor_user=request.user, **data)
-        return Response(ReleaseEventSerializer(event).data, status=201)
-
-    @extend_schema(request=None, responses={200: ScenarioSerializer(many=True), **errors(401, 403, 404, 409)})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def publish_all(self, request, pk=None):
-        event = self.get_object()
-        published = services.release_event_publish_all(event_id=event.pk, actor_user=request.user)
-        return Response(
-            ScenarioSerializer(
-                scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in published]), many=True
-            ).data
-        )
 
 
 class AnnualPlanViewSet(viewsets.ReadOnlyModelViewSet):

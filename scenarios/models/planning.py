@@ -92,6 +92,13 @@ class DockingMeeting(models.Model):
     scenario = models.ForeignKey(
         "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.CASCADE, related_name="meetings"
     )
+    # The scenario's provider, kept on the row so the database can refuse to seat it twice in one slot.
+    provider = models.ForeignKey(
+        "marketplace.Organization",
+        verbose_name=_("场景提供方"),
+        on_delete=models.CASCADE,
+        related_name="provider_meetings",
+    )
     supplier = models.ForeignKey(
         "marketplace.Organization", verbose_name=_("产品提供方"), on_delete=models.CASCADE, related_name="meetings"
     )
@@ -108,6 +115,9 @@ class DockingMeeting(models.Model):
             models.UniqueConstraint(fields=["event", "starts_at", "table"], name="meeting_table_once_per_slot"),
             models.UniqueConstraint(fields=["event", "starts_at", "supplier"], name="meeting_supplier_once_per_slot"),
             models.UniqueConstraint(fields=["event", "starts_at", "scenario"], name="meeting_scenario_once_per_slot"),
+            models.UniqueConstraint(fields=["event", "starts_at", "provider"], name="meeting_provider_once_per_slot"),
+            models.UniqueConstraint(fields=["event", "provider", "supplier"], name="meeting_pair_once_per_event"),
+            models.CheckConstraint(condition=models.Q(table__gte=1), name="meeting_table_positive"),
         ]
 
     def __str__(self) -> str:
