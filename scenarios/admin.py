@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +49,7 @@ from .models import (
     SupportGrant,
     TransitionLog,
 )
-from .selectors import PUBLIC_STATES, followup_board
+from .selectors import PUBLIC_STATES, followup_board, plan_progress_report
 
 
 @admin.display(description=gettext_lazy("流转"))
@@ -391,8 +392,39 @@ class AnnualTargetInline(MarketInline):
 
 @admin.register(AnnualPlan)
 class AnnualPlanAdmin(MarketAdmin):
-    list_display = ["year", "title", "scenario_count"]
+    list_display = ["year", "title", "scenario_count", "progress_link"]
     inlines = [AnnualTargetInline]
+
+    def get_urls(self):
+        progress = path(
+            "<int:year>/progress/", self.admin_site.admin_view(self.progress_view), name="scenarios_annualplan_progress"
+        )
+        return [progress, *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("进度"))
+    def progress_link(self, obj):
+        url = reverse("admin:scenarios_annualplan_progress", args=[obj.year])
+        return format_html('<a href="{}">{}</a>', url, _("查看进度"))
+
+    def progress_view(self, request, year: int):
+        """Each target as a bar: done so far, where the pace says it should be today, and the target."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = plan_progress_report(year, timezone.localdate())
+        for t in report["targets"]:
+            top = max(t["value"], t["actual"], 1)
+            t["actual_pct"], t["expected_pct"] = 100 * t["actual"] / top, 100 * t["expected"] / top
+            t["value_pct"] = 100 * t["value"] / top
+            most = max([r["count"] for r in t["by_region"]] or [1])
+            for r in t["by_region"]:
+                r["pct"] = 100 * r["count"] / most
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "report": report,
+            "title": _("{year}年度目标进度").format(year=year),
+        }
+        return TemplateResponse(request, "admin/scenarios/plan_progress.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_scenarios=Count("scenarios"))

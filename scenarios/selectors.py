@@ -177,28 +177,68 @@ def pace_expected(value: int, year: int, as_of: datetime.date) -> int:
     return value * elapsed // ((last - first).days + 1)
 
 
-def target_actuals(year: int, as_of: datetime.date) -> dict[str, int]:
-    """What the platform's records count for each target metric from 1 January to `as_of`."""
+def _metric_records(year: int, as_of: datetime.date) -> dict[str, tuple[QuerySet, str, str | None]]:
+    """For each target metric, the records that count from 1 January to `as_of`, with the paths to their
+    region and sector (for the breakdowns)."""
     first = datetime.date(year, 1, 1)
     last = min(as_of, datetime.date(year, 12, 31))
     published = Scenario.objects.filter(published_at__range=(first, last))
-    benchmark = TransitionLog.objects.filter(transition="designate_benchmark", at__date__range=(first, last)).values(
-        "scenario"
-    )
+    designated = TransitionLog.objects.filter(transition="designate_benchmark", at__date__range=(first, last))
     return {
-        TargetMetric.RELEASE_EVENTS: ReleaseEvent.objects.filter(
-            kind=EventKind.PROVINCIAL, year=year, date__range=(first, last), scenarios__published_at__isnull=False
-        )
-        .distinct()
-        .count(),
-        TargetMetric.PUBLISHED_SCENARIOS: published.count(),
-        TargetMetric.GOVERNMENT_SCENARIOS: published.filter(category=ScenarioCategory.GOVERNMENT).count(),
-        TargetMetric.MANUFACTURING_SCENARIOS: published.filter(
-            Q(sector__code=MANUFACTURING) | Q(sector__parent__code=MANUFACTURING)
-        ).count(),
-        TargetMetric.BENCHMARK_CASES: benchmark.distinct().count(),
-        TargetMetric.DEMONSTRATION_ZONES: DemonstrationZone.objects.filter(designated_on__range=(first, last)).count(),
+        TargetMetric.RELEASE_EVENTS: (
+            ReleaseEvent.objects.filter(
+                kind=EventKind.PROVINCIAL, year=year, date__range=(first, last), scenarios__published_at__isnull=False
+            ),
+            "host_region",
+            None,
+        ),
+        TargetMetric.PUBLISHED_SCENARIOS: (published, "region", "sector"),
+        TargetMetric.GOVERNMENT_SCENARIOS: (published.filter(category=ScenarioCategory.GOVERNMENT), "region", "sector"),
+        TargetMetric.MANUFACTURING_SCENARIOS: (
+            published.filter(Q(sector__code=MANUFACTURING) | Q(sector__parent__code=MANUFACTURING)),
+            "region",
+            "sector",
+        ),
+        TargetMetric.BENCHMARK_CASES: (
+            Scenario.objects.filter(pk__in=designated.values("scenario")),
+            "region",
+            "sector",
+        ),
+        TargetMetric.DEMONSTRATION_ZONES: (
+            DemonstrationZone.objects.filter(designated_on__range=(first, last)),
+            "region",
+            "sector",
+        ),
     }
+
+
+def target_actuals(year: int, as_of: datetime.date) -> dict[str, int]:
+    """What the platform's records count for each target metric from 1 January to `as_of`."""
+    return {
+        metric: qs.values("pk").distinct().count()
+        for metric, (qs, _region, _sector) in _metric_records(year, as_of).items()
+    }
+
+
+def target_breakdown(year: int, as_of: datetime.date, metric: str) -> dict[str, list[dict]]:
+    """One metric's count by region and by top-level sector (the sub-areas folded into their sector)."""
+    qs, region, sector = _metric_records(year, as_of)[metric]
+
+    def counts(code, name) -> list[dict]:
+        # Annotated under other names: events and zones have a `name` of their own.
+        rows = qs.values(group_code=code, group_name=name).annotate(n=Count("pk", distinct=True))
+        return [
+            {"code": r["group_code"], "name": r["group_name"], "count": r["n"]}
+            for r in rows.order_by("-n", "group_code")
+        ]
+
+    out = {"by_region": counts(F(f"{region}__code"), F(f"{region}__name")), "by_sector": []}
+    if sector:
+        out["by_sector"] = counts(
+            Coalesce(F(f"{sector}__parent__code"), F(f"{sector}__code")),
+            Coalesce(F(f"{sector}__parent__name"), F(f"{sector}__name")),
+        )
+    return out
 
 
 def plan_progress(year: int, as_of: datetime.date) -> list[TargetProgress]:
@@ -414,3 +454,13 @@ def agenda_for(actor: Actor, event: ReleaseEvent) -> list[AgendaRow]:
             )
         )
     return rows
+
+
+def plan_progress_report(year: int, as_of: datetime.date) -> dict:
+    """The plan's progress with each target's breakdown, as the API and the admin show it."""
+    targets = []
+    for t in plan_progress(year, as_of):
+        targets.append(
+            {**t.__dict__, "label": str(t.label), "behind": t.behind, **target_breakdown(year, as_of, t.metric)}
+        )
+    return {"year": year, "as_of": as_of, "targets": targets}

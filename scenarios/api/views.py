@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, viewsets
@@ -20,12 +21,14 @@ from ..selectors import (
     actor_is,
     agreement_list_for,
     benchmark_case_list_for,
+    plan_progress_report,
     progress_report_list_for,
     proposal_list_for,
     scenario_list_for,
     scenario_timeline,
 )
 from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
+from .planning import AsOfQuerySerializer, PlanProgressSerializer
 from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
@@ -369,6 +372,17 @@ class AnnualPlanViewSet(viewsets.ReadOnlyModelViewSet):
         data = _valid(TargetWriteSerializer, request.data)
         services.annual_target_set(year=plan.year, actor_user=request.user, **data)
         return Response(AnnualPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(parameters=[AsOfQuerySerializer], responses={200: PlanProgressSerializer, **errors(400, 404)})
+    @action(detail=True, methods=["get"])
+    def progress(self, request, year=None):
+        """Where the province stands on each target today, where it should stand by this date to finish on
+        time, and the breakdown by region and sector (public, as the plan is)."""
+        plan = self.get_object()
+        query = AsOfQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        return Response(PlanProgressSerializer(plan_progress_report(plan.year, as_of)).data)
 
 
 class FileDownloadView(APIView):

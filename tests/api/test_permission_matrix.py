@@ -146,6 +146,7 @@ MATRIX = [
         {"metric": "benchmark_cases", "value": 12},
         "401 403 403 403 403 403 403 200",
     ),
+    ("annual-plan-progress", "get", {"year": 2026}, None, "200 200 200 200 200 200 200 200"),
     ("file-download", "get", {"kind": "proposal", "pk": "file_a"}, None, "404 200 404 200 404 200 404 200"),
     ("scenario-matches", "get", {"pk": "pub"}, None, "401 403 403 200 403 200 403 200"),
     ("scenario-matches", "get", {"pk": "draft"}, None, "401 404 404 200 404 200 404 200"),
