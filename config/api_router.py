@@ -13,6 +13,7 @@ from marketplace.api.views import (
 from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
 from scenarios.api.events import ReleaseEventViewSet
 from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
+from scenarios.api.promotion import ProductAdoptionView, PromotionViewSet
 from scenarios.api.views import (
     AgreementViewSet,
     AnnualPlanViewSet,
@@ -39,6 +40,7 @@ router.register("benchmark-cases", BenchmarkCaseViewSet, basename="benchmark-cas
 router.register("demonstration-zones", DemonstrationZoneViewSet, basename="demonstration-zone")
 router.register("release-events", ReleaseEventViewSet, basename="release-event")
 router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
+router.register("promotions", PromotionViewSet, basename="promotion")
 router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("reminder-rules", ReminderRuleViewSet, basename="reminder-rule")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
@@ -51,5 +53,6 @@ urlpatterns = [
     path("files/<str:kind>/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
     path("scenarios/<int:pk>/matches/", ScenarioMatchesView.as_view(), name="scenario-matches"),
     path("followup-board/", FollowupBoardView.as_view(), name="followup-board"),
+    path("products/<int:pk>/adoption/", ProductAdoptionView.as_view(), name="product-adoption"),
     *router.urls,
 ]

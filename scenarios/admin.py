@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,6 +51,7 @@ from .models import (
     TransitionLog,
 )
 from .selectors import PUBLIC_STATES, followup_board, plan_progress_report
+from .zones import COMPONENT_LABELS
 
 
 @admin.display(description=gettext_lazy("流转"))
@@ -336,19 +338,69 @@ class DemonstrationZoneAdmin(MarketAdmin):
     list_display = ["name", "region", "sector", "status", "score", "designated_on", "national_applied_on"]
     list_filter = ["status", "region", "sector"]
     search_fields = ["name", "region__name", "sector__name"]
-    readonly_fields = ["status", "designated_on"]
-    actions = ["designate"]
+    readonly_fields = [
+        "status",
+        "score",
+        "score_table",
+        "designated_on",
+        "national_applied_on",
+        "national_designated_on",
+    ]
+    exclude = ["score_components"]
+    actions = ["designate", "apply_national", "designate_national", "include_scenarios"]
 
-    @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["change"])
-    def designate(self, request, queryset):
+    @admin.display(description=gettext_lazy("评分构成"))
+    def score_table(self, zone):
+        """Each component's value, the best region's value, the normalised value and its weight: the score is
+        100 × Σ weight × normalised ÷ Σ weight."""
+        rows = [
+            format_html(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                COMPONENT_LABELS.get(name, name),
+                f"{c['value']:g}",
+                f"{c['best']:g}",
+                f"{c['normalized']:.3f}",
+                f"{c['weight']:g}",
+            )
+            for name, c in (zone.score_components or {}).items()
+        ]
+        if not rows:
+            return "—"
+        head = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            _("构成"),
+            _("本区"),
+            _("最高"),
+            _("归一化"),
+            _("权重"),
+        )
+        return format_html("<table>{}{}</table>", head, mark_safe("".join(rows)))
+
+    def _each(self, request, queryset, service, verb):
         done, failed = [], []
         for zone in queryset:
             try:
-                services.zone_designate(zone_id=zone.pk, actor_user=request.user)
+                service(zone_id=zone.pk, actor_user=request.user)
                 done.append(zone.name)
             except DomainError as exc:
                 failed.append((zone.name, str(exc)))
-        report_outcomes(self, request, done, failed, _("已认定"))
+        report_outcomes(self, request, done, failed, verb)
+
+    @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["change"])
+    def designate(self, request, queryset):
+        self._each(request, queryset, services.zone_designate, _("已认定"))
+
+    @admin.action(description=gettext_lazy("申报国家级示范区"), permissions=["change"])
+    def apply_national(self, request, queryset):
+        self._each(request, queryset, services.zone_apply_national, _("已申报"))
+
+    @admin.action(description=gettext_lazy("登记国家级认定"), permissions=["change"])
+    def designate_national(self, request, queryset):
+        self._each(request, queryset, services.zone_designate_national, _("已登记"))
+
+    @admin.action(description=gettext_lazy("将区内标杆案例纳入示范区"), permissions=["change"])
+    def include_scenarios(self, request, queryset):
+        self._each(request, queryset, services.zone_include_scenarios, _("已纳入"))
 
 
 class EventScenarioInline(ReadOnlyInline):

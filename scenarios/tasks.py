@@ -117,3 +117,51 @@ def docking_scheduled(event_id: int) -> int:
     from .services.docking import docking_notify
 
     return docking_notify(event_id=event_id)
+
+
+@shared_task(**RETRY)
+def product_promoted(promotion_id: int) -> int:
+    """Every city's staff hear of a product promoted province-wide."""
+    from marketplace.choices import OrganizationKind
+    from marketplace.models import Member
+
+    from .models import ProductPromotion
+
+    promotion = ProductPromotion.objects.select_related("product__supplier", "case").filter(pk=promotion_id).first()
+    if promotion is None:
+        return 0
+    staff = Member.objects.filter(organization__kind=OrganizationKind.CITY_OFFICE, user__is_active=True)
+
+    def title():
+        return _("推广应用：“{product}”（{supplier}）经标杆案例“{case}”验证").format(
+            product=promotion.product.name, supplier=promotion.product.supplier.name, case=promotion.case.title
+        )
+
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user_id for m in staff],
+            kind=NotificationKind.SYSTEM,
+            title=title,
+            body=promotion.note,
+            link=f"/api/v1/benchmark-cases/{promotion.case_id}/",
+            dedupe_key=f"promotion:{promotion.pk}",
+        )
+
+
+@shared_task(**RETRY)
+def invited_suppliers_told(scenario_id: int) -> int:
+    """A replicated scenario was published: the suppliers invited to it hear of it."""
+    from .models import Scenario, ScenarioInvitation
+
+    scenario = Scenario.objects.filter(pk=scenario_id).first()
+    if scenario is None:
+        return 0
+    suppliers = ScenarioInvitation.objects.filter(scenario=scenario).values_list("supplier_id", flat=True)
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of(list(suppliers))],
+            kind=NotificationKind.PROPOSAL,
+            title=lambda: _("您被邀请参与场景“{title}”（复制推广您的标杆案例）").format(title=scenario.title),
+            link=_scenario_link(scenario.pk),
+            dedupe_key=f"invitation:{scenario.pk}",
+        )

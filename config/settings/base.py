@@ -211,6 +211,18 @@ DOCKING = {
     "PER_PROVIDER": 16,
 }
 
+# --- Demonstration zones (scenarios/zones.py): the weights of the score's components (README) ----------------
+ZONE_WEIGHTS = {
+    "agreements": 0.15,
+    "agreement_amount": 0.15,
+    "published": 0.10,
+    "signed": 0.15,
+    "benchmark_cases": 0.20,
+    "replications": 0.10,
+    "support_amount": 0.10,
+    "case_stories": 0.05,
+}
+
 # --- Security (secure by default outside DEBUG; see README for the production variables) ----------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

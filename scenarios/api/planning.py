@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from common.api import QuerySerializer
+from common.api import QuerySerializer, StrictSerializer
 
 
 class AsOfQuerySerializer(QuerySerializer):
@@ -32,3 +32,25 @@ class PlanProgressSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField()
     targets = TargetProgressSerializer(many=True)
+
+
+class ZoneComponentSerializer(serializers.Serializer):
+    value = serializers.FloatField()
+    best = serializers.FloatField(help_text="the best region × sector's value")
+    normalized = serializers.FloatField(help_text="value ÷ best, in [0, 1]")
+    weight = serializers.FloatField()
+
+
+class ZoneScoreSerializer(serializers.Serializer):
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    sector = serializers.CharField(source="sector.code")
+    sector_name = serializers.CharField(source="sector.name")
+    score = serializers.FloatField(help_text="100 × Σ weight × normalized ÷ Σ weight")
+    components = serializers.DictField(child=ZoneComponentSerializer())
+
+
+class ZoneNominationSerializer(StrictSerializer):
+    region = serializers.CharField(max_length=12)
+    sector = serializers.CharField(max_length=64, help_text="a top-level sector code")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -8,7 +8,15 @@ from rest_framework import serializers
 from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
 
-from ..choices import CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
+from ..choices import (
+    PUBLISHED_STATES,
+    CooperationMode,
+    MilestoneStatus,
+    ProposalKind,
+    ScenarioCategory,
+    ScenarioState,
+    SupportKind,
+)
 from ..lifecycle import transition_display
 from ..models import (
     Agreement,
@@ -279,8 +287,21 @@ class SupportGrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)  # as scenarios.selectors (importing it here would loop)
+
+
+class ReplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    state = serializers.CharField()
+    published_at = serializers.DateField(allow_null=True)
+
+
 class BenchmarkCaseSerializer(serializers.ModelSerializer):
     scenario = ScenarioSerializer(read_only=True)
+    replications = serializers.SerializerMethodField()
     support_grants = SupportGrantSerializer(many=True, read_only=True)
     pictures = AttachmentsField("picture", "pictures")
 
@@ -300,9 +321,18 @@ class BenchmarkCaseSerializer(serializers.ModelSerializer):
             "is_public",
             "support_grants",
             "pictures",
+            "replications",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ReplicationSerializer(many=True))
+    def get_replications(self, case) -> list:
+        """The chain from the case to each published replication of it (drafts are their providers' own)."""
+        replications = getattr(case, "public_replications", None)
+        if replications is None:  # not prefetched (a single case just written)
+            replications = case.replications.filter(state__in=PUBLIC_STATES).select_related("region")
+        return ReplicationSerializer(replications, many=True).data
 
 
 class SupportGrantWriteSerializer(StrictSerializer):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +17,9 @@ from common.uploads import CheckedMultiPartParser
 from .. import services
 from ..filtersets import ProgressReportFilter, ProposalFilter, ScenarioFilter, ScenarioRecordFilter
 from ..lifecycle import TRANSITIONS, Who
-from ..models import AnnualPlan, DemonstrationZone
+from ..models import AnnualPlan, DemonstrationZone, Scenario
 from ..selectors import (
+    PUBLIC_STATES,
     actor_is,
     agreement_list_for,
     benchmark_case_list_for,
@@ -27,8 +29,9 @@ from ..selectors import (
     scenario_list_for,
     scenario_timeline,
 )
+from ..zones import zone_scores
 from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
-from .planning import AsOfQuerySerializer, PlanProgressSerializer
+from .planning import AsOfQuerySerializer, PlanProgressSerializer, ZoneNominationSerializer, ZoneScoreSerializer
 from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
@@ -322,10 +325,25 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
     upload_kind = "picture"
 
     def get_queryset(self):
+        replications = Prefetch(
+            "replications",
+            queryset=Scenario.objects.filter(state__in=PUBLIC_STATES).select_related("region").order_by("published_at"),
+            to_attr="public_replications",
+        )
         return (
             benchmark_case_list_for(actor(self.request))
             .select_related("scenario__provider", "scenario__sector", "scenario__release_event", "scenario__plan")
-            .prefetch_related("pictures")
+            .prefetch_related("pictures", replications)
+        )
+
+    @extend_schema(request=None, responses={201: ScenarioDetailSerializer, **errors(401, 403, 404)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def replicate(self, request, pk=None):
+        """Replicate the case in my region: a draft scenario from it, its proven supplier invited."""
+        case = self.get_object()
+        scenario = services.benchmark_case_replicate(case_id=case.pk, actor_user=request.user)
+        return Response(
+            ScenarioDetailSerializer(scenario_list_for(actor(request)).get(pk=scenario.pk)).data, status=201
         )
 
     @extend_schema(
@@ -340,7 +358,7 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
     pictures = upload_action("pictures")
 
 
-class DemonstrationZoneViewSet(viewsets.ReadOnlyModelViewSet):
+class DemonstrationZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Demonstration zones (public). The link office designates candidates."""
 
     serializer_class = DemonstrationZoneSerializer
@@ -351,8 +369,54 @@ class DemonstrationZoneViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: DemonstrationZoneSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def designate(self, request, pk=None):
+        return self._zone_step(services.zone_designate)
+
+    @extend_schema(request=None, responses={200: DemonstrationZoneSerializer, **errors(401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def apply_national(self, request, pk=None):
+        """Record the application for national designation."""
+        return self._zone_step(services.zone_apply_national)
+
+    @extend_schema(request=None, responses={200: DemonstrationZoneSerializer, **errors(401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def designate_national(self, request, pk=None):
+        """Record the national designation."""
+        return self._zone_step(services.zone_designate_national)
+
+    @extend_schema(request=None, responses={200: ScenarioSerializer(many=True), **errors(401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def include_scenarios(self, request, pk=None):
+        """Move the zone's benchmark scenarios to `demonstration` (all or none)."""
         zone = self.get_object()
-        services.zone_designate(zone_id=zone.pk, actor_user=request.user)
+        moved = services.zone_include_scenarios(zone_id=zone.pk, actor_user=request.user)
+        return Response(
+            ScenarioSerializer(scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in moved]), many=True).data
+        )
+
+    @extend_schema(
+        request=ZoneNominationSerializer, responses={201: DemonstrationZoneSerializer, **errors(400, 401, 403, 409)}
+    )
+    def create(self, request, *args, **kwargs):
+        """Nominate a region × top-level sector as a candidate zone, with its score as it stands."""
+        data = _valid(ZoneNominationSerializer, request.data)
+        zone = services.zone_nominate(
+            region_code=data["region"], sector_code=data["sector"], name=data.get("name", ""), actor_user=request.user
+        )
+        return Response(DemonstrationZoneSerializer(self.get_queryset().get(pk=zone.pk)).data, status=201)
+
+    @extend_schema(responses={200: ZoneScoreSerializer(many=True), **errors(401, 403)})
+    @action(detail=False, methods=["get"], pagination_class=None, permission_classes=[permissions.IsAuthenticated])
+    def ranking(self, request):
+        """Every region × sector with records, scored from the platform's records, best first, with each
+        component (value, best region's value, normalised, weight). For city staff and the link office."""
+        who = actor(request)
+        if not (who.is_link_office or who.is_city_staff):
+            raise DomainError("not_allowed", _("示范区评分仅供市州和链长办查看。"), status=403)
+        return Response(ZoneScoreSerializer(zone_scores(), many=True).data)
+
+    def _zone_step(self, service):
+        zone = self.get_object()
+        service(zone_id=zone.pk, actor_user=self.request.user)
         return Response(DemonstrationZoneSerializer(self.get_queryset().get(pk=zone.pk)).data)
 
 

@@ -1,7 +1,14 @@
 from .deals import Agreement, AgreementDocument, ProgressEvidence, ProgressReport, Proposal, ProposalAttachment
 from .followup import CooperationCheckIn, Reminder, ReminderRule
 from .planning import AnnualPlan, AnnualTarget, DockingMeeting, ReleaseEvent
-from .recognition import BenchmarkCase, BenchmarkPicture, DemonstrationZone, SupportGrant
+from .recognition import (
+    BenchmarkCase,
+    BenchmarkPicture,
+    DemonstrationZone,
+    ProductPromotion,
+    ScenarioInvitation,
+    SupportGrant,
+)
 from .scenario import Scenario, ScenarioAttachment, TransitionLog
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "CooperationCheckIn",
     "DemonstrationZone",
     "DockingMeeting",
+    "ProductPromotion",
     "ProgressEvidence",
     "ProgressReport",
     "Proposal",
@@ -23,6 +31,7 @@ __all__ = [
     "ReminderRule",
     "Scenario",
     "ScenarioAttachment",
+    "ScenarioInvitation",
     "SupportGrant",
     "TransitionLog",
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,49 @@ class DemonstrationZone(models.Model):
     @property
     def is_designated(self) -> bool:
         return self.status != ZoneStatus.CANDIDATE
+
+
+class ScenarioInvitation(models.Model):
+    """A supplier invited to a scenario: the proven supplier of the benchmark case it replicates. Invited
+    suppliers hear of the scenario when it is published."""
+
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    supplier = models.ForeignKey(
+        "marketplace.Organization", verbose_name=_("产品提供方"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定向邀请")
+        verbose_name_plural = _("定向邀请")
+        constraints = [models.UniqueConstraint(fields=["scenario", "supplier"], name="invitation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id} → {self.supplier_id}"
+
+
+class ProductPromotion(models.Model):
+    """推广应用: the link office promotes a product proven in a benchmark case across the province."""
+
+    product = models.ForeignKey(
+        "marketplace.Product", verbose_name=_("AI 产品"), on_delete=models.CASCADE, related_name="promotions"
+    )
+    case = models.ForeignKey(
+        BenchmarkCase, verbose_name=_("标杆案例"), on_delete=models.CASCADE, related_name="promotions"
+    )
+    note = models.TextField(_("推广说明"), blank=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("推广人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    promoted_at = models.DateTimeField(_("推广时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("推广应用")
+        verbose_name_plural = _("推广应用")
+        ordering = ["-promoted_at"]
+        constraints = [models.UniqueConstraint(fields=["product", "case"], name="promotion_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.case_id}"

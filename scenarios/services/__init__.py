@@ -16,6 +16,7 @@ from .lifecycle import (
     scenario_transition,
     scenario_withdraw,
 )
+from .promotion import benchmark_case_replicate, product_promote
 from .records import (
     agreement_create,
     annual_plan_for_year,
@@ -30,6 +31,7 @@ from .records import (
     scenario_update,
     zone_designate,
 )
+from .zones import zone_apply_national, zone_designate_national, zone_include_scenarios, zone_nominate
 
 __all__ = [
     "agreement_create",
@@ -38,8 +40,10 @@ __all__ = [
     "attachment_add",
     "attachment_for_download",
     "benchmark_case_create",
+    "benchmark_case_replicate",
     "cooperation_check_in",
     "followup_sweep",
+    "product_promote",
     "progress_report_create",
     "proposal_decline",
     "proposal_submit",
@@ -60,5 +64,9 @@ __all__ = [
     "scenario_transition",
     "scenario_update",
     "scenario_withdraw",
+    "zone_apply_national",
     "zone_designate",
+    "zone_designate_national",
+    "zone_include_scenarios",
+    "zone_nominate",
 ]

@@ -117,6 +117,8 @@ def apply_transition_locked(
         # The deal went elsewhere, or nowhere: proposals still waiting are answered, and their suppliers told.
         reason_text = _("该场景已与其他产品提供方签约。") if t.name == "sign" else _("该场景已关闭，未达成合作。")
         _decline_waiting_proposals(scenario, reason_text, now)
+    if t.name == "publish" and scenario.invitations.exists():
+        transaction.on_commit(partial(tasks.invited_suppliers_told.delay, scenario.pk))
     if ScenarioState.PUBLISHED in (from_state, t.target):
         from matching import tasks as matching_tasks
 

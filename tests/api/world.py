@@ -13,7 +13,7 @@ from marketplace.choices import MemberRole, NotificationKind
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Notification
 from matching.models import MatchRun
-from scenarios.models import AnnualPlan, Proposal, ProposalAttachment, Reminder
+from scenarios.models import AnnualPlan, ProductPromotion, Proposal, ProposalAttachment, Reminder
 from tests.factories import (
     AgreementFactory,
     BenchmarkCaseFactory,
@@ -86,6 +86,9 @@ def build_world() -> World:
     o["agreement"] = AgreementFactory(scenario=o["signed"], suppliers=[org["sup_a"]])
     o["report"] = ProgressReportFactory(scenario=o["signed"])
     o["case"] = BenchmarkCaseFactory(scenario=o["bench"])
+    o["product_b"] = ProductFactory(supplier=org["sup_a"], name="标杆产品")
+    AgreementFactory(scenario=o["bench"], suppliers=[org["sup_a"]]).products.set([o["product_b"]])
+    o["promotion"] = ProductPromotion.objects.create(product=o["product_a"], case=o["case"])
     o["zone"] = DemonstrationZoneFactory(
         region=region("510700"), sector=sector("emergency"), status="candidate", designated_on=None
     )

@@ -56,7 +56,11 @@ def test_progress_counts_the_records_and_breaks_them_down_by_region_and_sector()
     for n in range(3):
         ScenarioFactory(state="published", published_at=D(2026, 3, 1 + n), sector=sector("manufacturing.02"))
     ScenarioFactory(
-        state="published", published_at=D(2026, 5, 1), provider=mianyang, category="government", sector=sector("emergency.01")
+        state="published",
+        published_at=D(2026, 5, 1),
+        provider=mianyang,
+        category="government",
+        sector=sector("emergency.01"),
     )
     ScenarioFactory(state="published", published_at=D(2025, 12, 1))  # last year: not counted
     by_metric = {t.metric: t for t in plan_progress(2026, D(2026, 6, 30))}

@@ -1,0 +1,101 @@
+"""推广应用 over HTTP: products promoted province-wide from benchmark cases, and a product's adoption across the
+regions (how many agreements procured it where)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import StrictSerializer, errors
+from marketplace.models import Product
+
+from .. import services
+from ..models import Agreement, ProductPromotion, Scenario
+
+
+class PromotionSerializer(serializers.ModelSerializer):
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    supplier = serializers.CharField(source="product.supplier.name", read_only=True)
+    case_title = serializers.CharField(source="case.title", read_only=True)
+
+    class Meta:
+        model = ProductPromotion
+        fields = ["id", "product", "product_name", "supplier", "case", "case_title", "note", "promoted_at"]
+        read_only_fields = fields
+
+
+class PromotionWriteSerializer(StrictSerializer):
+    product = serializers.IntegerField(min_value=1)
+    case = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class PromotionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Products promoted province-wide (public); the link office promotes a product its benchmark case proved."""
+
+    serializer_class = PromotionSerializer
+    queryset = ProductPromotion.objects.select_related("product__supplier", "case")
+    ordering = ["-promoted_at", "-id"]
+
+    @extend_schema(
+        request=PromotionWriteSerializer, responses={201: PromotionSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    def create(self, request, *args, **kwargs):
+        data = PromotionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        promotion = services.product_promote(
+            product_id=data.validated_data["product"],
+            case_id=data.validated_data["case"],
+            note=data.validated_data.get("note", ""),
+            actor_user=request.user,
+        )
+        return Response(PromotionSerializer(self.get_queryset().get(pk=promotion.pk)).data, status=201)
+
+
+class RegionCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    agreements = serializers.IntegerField()
+
+
+class AdoptionSerializer(serializers.Serializer):
+    product = serializers.IntegerField()
+    regions = RegionCountSerializer(many=True)
+    region_count = serializers.IntegerField()
+    agreements = serializers.IntegerField()
+    replications = serializers.IntegerField(help_text="published scenarios replicating a case the product delivered")
+
+
+def product_adoption(product: Product) -> dict:
+    """Where a product was procured: agreements per region (counts only; the agreements stay the parties'),
+    and the replications of the cases it delivered."""
+    rows = (
+        Agreement.objects.filter(products=product)
+        .values(code=F("scenario__region__code"), region_name=F("scenario__region__name"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "code")
+    )
+    regions = [{"code": r["code"], "name": r["region_name"], "agreements": r["n"]} for r in rows]
+    replications = Scenario.objects.filter(
+        replicated_from__scenario__agreements__products=product, published_at__isnull=False
+    ).distinct()
+    return {
+        "product": product.pk,
+        "regions": regions,
+        "region_count": len(regions),
+        "agreements": sum(r["agreements"] for r in regions),
+        "replications": replications.count(),
+    }
+
+
+class ProductAdoptionView(APIView):
+    """A product's adoption across the province (public)."""
+
+    @extend_schema(responses={200: AdoptionSerializer, **errors(404)})
+    def get(self, request, pk: int):
+        product = get_object_or_404(Product.objects.filter(is_active=True), pk=pk)
+        return Response(AdoptionSerializer(product_adoption(product)).data)

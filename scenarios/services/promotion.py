@@ -1,0 +1,85 @@
+"""推广应用: a benchmark case replicated in another region with its proven supplier invited, products promoted
+province-wide, and the chain from each case to its replications."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError, NotFound, PermissionDenied
+from marketplace.choices import PROVIDER_KINDS, OrganizationKind
+from marketplace.models import Organization, Product
+from marketplace.selectors import actor_for
+
+from ..choices import ScenarioCategory, ScenarioState
+from ..models import BenchmarkCase, ProductPromotion, Scenario, ScenarioInvitation
+from .records import scenario_create
+
+RECOGNISED = [ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION]
+
+
+def _designated_case(case_id: int) -> BenchmarkCase:
+    case = (
+        BenchmarkCase.objects.select_related("scenario")
+        .filter(pk=case_id, is_public=True, scenario__state__in=RECOGNISED)
+        .first()
+    )
+    if case is None:
+        raise NotFound("not_found", _("标杆案例不存在。"))
+    return case
+
+
+def benchmark_case_replicate(*, case_id: int, actor_user) -> Scenario:
+    """A provider starts a draft scenario in its own region from a designated benchmark case ("replicate in
+    my region"): the case's needs and requirements as a starting point, the chain kept, and the supplier
+    that delivered the case invited (told when the new scenario is published)."""
+    actor = actor_for(actor_user)
+    if actor.organization is None or actor.organization.kind not in PROVIDER_KINDS:
+        raise PermissionDenied("not_allowed", _("只有场景提供方可以复制推广标杆案例。"))
+    case = _designated_case(case_id)
+    origin = case.scenario
+    with transaction.atomic():
+        scenario = scenario_create(
+            actor_user=actor_user,
+            title=origin.title,
+            category=(
+                ScenarioCategory.GOVERNMENT
+                if actor.organization.kind == OrganizationKind.GOVERNMENT
+                else ScenarioCategory.INDUSTRY
+            ),
+            sector=origin.sector,
+            purpose=origin.purpose,
+            requirements=origin.requirements,
+            cooperation_mode=origin.cooperation_mode,
+        )
+        Scenario.objects.filter(pk=scenario.pk).update(replicated_from=case)
+        suppliers = Organization.objects.filter(agreements__scenario=origin).distinct()
+        ScenarioInvitation.objects.bulk_create(
+            [ScenarioInvitation(scenario=scenario, supplier=s) for s in suppliers], ignore_conflicts=True
+        )
+    scenario.refresh_from_db()
+    return scenario
+
+
+def product_promote(*, product_id: int, case_id: int, actor_user, note: str = "") -> ProductPromotion:
+    """The link office promotes, province-wide, a product a benchmark case proved; every city hears of it."""
+    if not actor_for(actor_user).is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以推广产品。"))
+    case = _designated_case(case_id)
+    product = Product.objects.filter(pk=product_id, agreements__scenario=case.scenario).distinct().first()
+    if product is None:
+        raise DomainError(
+            "invalid", _("只能推广在该标杆案例中采购的产品。"), fields={"product": [_("该产品不属于此案例。")]}
+        )
+    with transaction.atomic():
+        promotion, created = ProductPromotion.objects.get_or_create(
+            product=product, case=case, defaults={"note": note, "promoted_by": actor_user}
+        )
+        if not created:
+            raise DomainError("already_done", _("该产品已按此案例推广。"), status=409)
+        from .. import tasks
+
+        transaction.on_commit(partial(tasks.product_promoted.delay, promotion.pk))
+    return promotion
