@@ -166,3 +166,9 @@ def test_the_admin_shows_the_zone_score_and_its_components(proven, client):
     client.force_login(office)
     page = client.get(reverse("admin:scenarios_demonstrationzone_change", args=[zone.pk])).content.decode()
     assert "协议金额（万元）" in page and "归一化" in page
+
+
+def test_the_public_gallery_shows_designated_cases_only(proven, client):
+    nominated = BenchmarkCaseFactory(scenario=ScenarioFactory(state="in_cooperation"), title="尚未认定的案例")
+    page = client.get("/cases/").content.decode()
+    assert proven["case"].title in page and nominated.title not in page
