@@ -95,7 +95,7 @@ class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         )
 
     @extend_schema(parameters=[YearQuerySerializer], responses={200: RegionSerializer(many=True), **errors(400)})
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def host_suggestions(self, request):
         """Regions in the order they should host next (never hosted first, then longest ago)."""
         query = YearQuerySerializer(data=request.query_params.dict())
@@ -103,7 +103,13 @@ class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return Response(RegionSerializer(host_suggestions(query.validated_data["year"]), many=True).data)
 
     @extend_schema(request=YearSerializer, responses={201: ReleaseEventSerializer(many=True), **errors(400, 401, 403)})
-    @action(detail=False, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def plan_year(self, request):
         """Create the year's four quarterly provincial events not planned yet, the hosts in turn."""
         data = YearSerializer(data=request.data)

@@ -405,7 +405,13 @@ class DemonstrationZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         return Response(DemonstrationZoneSerializer(self.get_queryset().get(pk=zone.pk)).data, status=201)
 
     @extend_schema(responses={200: ZoneScoreSerializer(many=True), **errors(401, 403)})
-    @action(detail=False, methods=["get"], pagination_class=None, permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[permissions.IsAuthenticated],
+    )
     def ranking(self, request):
         """Every region × sector with records, scored from the platform's records, best first, with each
         component (value, best region's value, normalised, weight). For city staff and the link office."""
