@@ -1,6 +1,7 @@
 """List endpoints cost a fixed number of queries, however many rows they show (no N+1)."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +10,7 @@ from rest_framework.test import APIClient
 
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Capability, Notification
-from scenarios.models import Proposal, ProposalAttachment, SupportGrant
+from scenarios.models import ProductPromotion, Proposal, ProposalAttachment, Reminder, SupportGrant
 from tests.factories import (
     AgreementFactory,
     BenchmarkCaseFactory,
@@ -37,6 +38,12 @@ CEILINGS = {
     "/api/v1/annual-plans/": 5,
     "/api/v1/notifications/": 5,
     "/api/v1/members/": 5,
+    "/api/v1/reminders/": 5,
+    "/api/v1/reminder-rules/": 3,
+    "/api/v1/promotions/": 4,
+    "/api/v1/followup-board/": 10,
+    "/api/v1/demonstration-zones/ranking/": 14,
+    "/api/v1/scenarios/?q=缺陷检测": 6,
 }
 
 
@@ -63,6 +70,18 @@ def add_rows(office_user, supplier, provider, n):
         ProgressReportFactory(scenario=signed)
         case = BenchmarkCaseFactory(scenario=ScenarioFactory(provider=provider, state="benchmark"))
         SupportGrant.objects.create(case=case, kind="compute_subsidy", amount=5)
+        ProductPromotion.objects.create(product=product, case=case)
+        Reminder.objects.create(
+            rule="signed_no_progress",
+            content_type=ContentType.objects.get_for_model(signed),
+            object_id=signed.pk,
+            period="2026-01-01",
+            region=signed.region,
+            organization=provider,
+            message="m",
+            raised_on=timezone.localdate(),
+            next_notify_on=timezone.localdate(),
+        )
         Notification.objects.create(recipient=office_user, kind="system", title="t", dedupe_key=f"k{product.pk}")
         member_of(K.LINK_OFFICE, None)  # one more organisation to list
         office_user.member.organization.members.create(
