@@ -255,3 +255,74 @@ def test_the_sweep_command_travels_in_time_and_prints_one_json_line(people):
     assert report["as_of"] == "2026-11-09"
     assert report["rules"][R.SUBMITTED_UNREVIEWED] == {"raised": 1, "notified": 1, "escalated": 0, "resolved": 0}
     assert set(report["rules"]) == set(R.values)
+
+
+# --- every rule, the same life: not before its day, on it, once, repeated, escalated on the third period,
+# resolved when its condition clears ---------------------------------------------------------------------------
+
+
+def _stalled(rule, people):
+    """For each rule: the stalled object, the first day its reminder is due, and how its condition clears."""
+    from scenarios.models import Proposal
+    from scenarios.services import annual_plan_for_year
+
+    org = people["org"]
+    if rule == R.SUBMITTED_UNREVIEWED:
+        s = ScenarioFactory(provider=org, state="submitted", submitted_at=at(D(2026, 10, 1)))
+        return D(2026, 10, 8), lambda: type(s).objects.filter(pk=s.pk).update(state="approved")
+    if rule == R.PUBLISHED_NO_PROPOSAL:
+        s = ScenarioFactory(provider=org, state="published", published_at=D(2026, 10, 1))
+        supplier = member_of(K.SUPPLIER, "510100").organization
+        return D(2026, 10, 22), lambda: Proposal.objects.create(
+            scenario=s, supplier=supplier, submitted_at=at(D(2026, 11, 1))
+        )
+    if rule == R.PROPOSALS_UNSIGNED:
+        s = ScenarioFactory(provider=org, state="published", published_at=D(2026, 8, 1))
+        Proposal.objects.create(
+            scenario=s, supplier=member_of(K.SUPPLIER, "510100").organization, submitted_at=at(D(2026, 8, 2))
+        )
+        return D(
+            2026, 9, 30
+        ), lambda: type(s).objects.filter(pk=s.pk).update(state="signed", signed_at=at(D(2026, 10, 30)))
+    if rule == R.SIGNED_NO_PROGRESS:
+        s = ScenarioFactory(provider=org, state="signed", signed_at=at(D(2026, 7, 1)))
+        return D(2026, 9, 29), lambda: ProgressReportFactory(scenario=s, reported_on=D(2026, 10, 20))
+    if rule == R.EVENT_LIST_NOT_FINAL:
+        e = ReleaseEventFactory(host_region=region("510100"), date=D(2026, 10, 30), list_final=False)
+        return D(2026, 10, 16), lambda: type(e).objects.filter(pk=e.pk).update(list_final=True)
+    if rule == R.TARGETS_BEHIND_PACE:
+        plan = annual_plan_for_year(2026)
+        # Nothing achieved, so behind on every target; clearing it: the targets lowered to nothing.
+        return D(2026, 12, 18), lambda: plan.targets.update(value=0)
+    if rule == R.COOPERATION_UNCONFIRMED:
+        s = ScenarioFactory(provider=org, state="in_cooperation", signed_at=at(D(2026, 6, 1)))
+        ProgressReportFactory(scenario=s, reported_on=D(2026, 10, 1))
+        settings = ReminderRule.objects.get(code=rule)
+        # The first check-in opens `threshold_days` after signing; silence counts `repeat_days` into it.
+        due = D(2026, 6, 1) + datetime.timedelta(days=settings.threshold_days + settings.repeat_days)
+        return due, lambda: CooperationCheckIn.objects.create(scenario=s, organization=org, period=1, running=True)
+    raise AssertionError(rule)
+
+
+@pytest.mark.parametrize("rule", R.values)
+def test_every_rule_raises_on_its_day_once_repeats_escalates_and_resolves(rule, people):
+    # The quarter rule repeats inside its quarter's last 14 days: give it short periods.
+    ReminderRule.objects.filter(code=rule).update(repeat_days=3 if rule == R.TARGETS_BEHIND_PACE else 5)
+    ReminderRule.objects.exclude(code=rule).update(enabled=False)
+    day, clear = _stalled(rule, people)
+    repeat = datetime.timedelta(days=ReminderRule.objects.get(code=rule).repeat_days)
+    sweep(day - datetime.timedelta(days=1))
+    assert not reminders(rule).exists(), "raised a day early"
+    sweep(day)
+    sweep(day)
+    reminder = reminders(rule).get()
+    assert (reminder.status, reminder.times_notified, reminder.raised_on) == ("open", 1, day)
+    sweep(day + repeat)
+    assert reminders(rule).get().times_notified == 2
+    report = sweep(day + 2 * repeat)
+    reminder = reminders(rule).get()
+    assert (reminder.status, reminder.times_notified, report[rule]["escalated"]) == ("escalated", 3, 1)
+    assert people["office"].notifications.filter(kind="reminder").exists()
+    clear()
+    report = sweep(day + 2 * repeat + datetime.timedelta(days=1))
+    assert report[rule]["resolved"] == 1 and reminders(rule).get().status == "resolved"
