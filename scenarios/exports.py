@@ -39,11 +39,12 @@ def booklet_columns() -> list[tuple[str, int]]:
 
 
 def _budget(s: Scenario) -> str:
-    if s.budget_min is None and s.budget_max is None:
+    low, high = s.budget_min, s.budget_max
+    if low is None and high is None:
         return _("面议")
-    if s.budget_min == s.budget_max or s.budget_max is None:
-        return f"{s.budget_min or s.budget_max:g}"
-    return f"{s.budget_min or 0:g}–{s.budget_max:g}"
+    if high is None or low == high:
+        return f"{float(low if high is None else high):g}"
+    return f"{float(low or 0):g}–{float(high):g}"
 
 
 def booklet_rows(scenarios: Iterable[Scenario]) -> list[tuple[str, list[list]]]:
