@@ -4,6 +4,8 @@ published whole, the booklet printed and opened in a spreadsheet, the docking me
 from __future__ import annotations
 
 import datetime
+import shutil
+import subprocess
 from io import BytesIO
 
 import pytest
@@ -160,3 +162,28 @@ def test_scheduling_an_event_without_scenarios_is_refused(link_office):
         f"/api/v1/release-events/{event.pk}/schedule/", {"starts_at": "2026-12-01T09:00:00+08:00"}, format="json"
     )
     assert response.status_code == 409 and response.json()["code"] == "nothing_to_schedule"
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="needs LibreOffice (apt-get install libreoffice-calc-nogui)"
+)
+def test_the_booklet_opens_in_libreoffice_calc(published_event, tmp_path):
+    workbook = tmp_path / "booklet.xlsx"
+    workbook.write_bytes(client_for().get(f"/api/v1/release-events/{published_event.pk}/booklet/xlsx/").content)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            str(workbook),
+            "--outdir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = (tmp_path / "booklet.csv").read_text(encoding="utf-8")
+    assert "电机外观检测" in text and "028-87654321" in text and "场景提供方" in text
