@@ -72,3 +72,15 @@ def city_staff_of(region_id: int) -> list:
             organization__kind="city_office", organization__region_id=region_id, user__is_active=True
         ).select_related("user")
     )
+
+
+def users_with_mail_waiting() -> list[int]:
+    """Active users with an e-mail address and notifications not yet e-mailed: the day's digests to send."""
+    from .models import Notification
+
+    return list(
+        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )

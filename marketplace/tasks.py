@@ -11,19 +11,13 @@ from django.conf import settings
 from django.db import OperationalError
 
 from . import services
-from .models import Notification
+from .selectors import users_with_mail_waiting
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
 def send_digests(day: str) -> int:
     """Enqueue the day's e-mail of everyone with notifications not yet e-mailed."""
-    users = (
-        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
-        .exclude(recipient__email="")
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-    ids = list(users)
+    ids = users_with_mail_waiting()
     for user_id in ids:
         send_digest.delay(user_id, day)
     return len(ids)

@@ -52,22 +52,15 @@ class Analyzer:
     def segment(self, text: str) -> list[str]:
         """The words of a text as stored (before synonyms are folded): search mode, so that a compound
         such as 缺陷检测 also yields 缺陷 and 检测 and a partial match still counts."""
-        words = []
-        for piece in self._tokenizer.cut_for_search((text or "").lower()):
-            piece = piece.strip()
-            if piece in self._stop or not _WORD.fullmatch(piece):
-                continue
-            words.append(piece)
-        return words
+        return self._kept(self._tokenizer.cut_for_search((text or "").lower()))
 
     def words(self, text: str) -> list[str]:
         """The words of a query: precise mode, so that 缺陷检测 is one word to look for, not three."""
-        words = []
-        for piece in self._tokenizer.cut((text or "").lower()):
-            piece = piece.strip()
-            if piece not in self._stop and _WORD.fullmatch(piece):
-                words.append(piece)
-        return words
+        return self._kept(self._tokenizer.cut((text or "").lower()))
+
+    def _kept(self, pieces) -> list[str]:
+        """Pieces that are words: no stop words, no punctuation, digits or single characters."""
+        return [p for p in (piece.strip() for piece in pieces) if p not in self._stop and _WORD.fullmatch(p)]
 
     def canonical(self, word: str) -> str:
         return self.synonyms.get(word, word)

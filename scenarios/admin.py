@@ -513,17 +513,7 @@ class ReminderRuleAdmin(MarketAdmin):
     """The follow-up rules: city staff read them, the link office tunes them (through the service)."""
 
     form = ReminderRuleAdminForm
-    list_display = [
-        "code",
-        "enabled",
-        "threshold_days",
-        "repeat_days",
-        "escalate_after",
-        "notify_city_staff",
-        "notify_link_office",
-        "notify_provider",
-        "updated_at",
-    ]
+    list_display = ["code", *ReminderRule.SETTINGS, "updated_at"]
     readonly_fields = ["code"]
 
     def has_add_permission(self, request):

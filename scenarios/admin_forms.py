@@ -133,15 +133,7 @@ class BenchmarkCaseAdminForm(ServiceForm):
 class ReminderRuleAdminForm(ServiceForm):
     class Meta:
         model = ReminderRule
-        fields = [
-            "enabled",
-            "threshold_days",
-            "repeat_days",
-            "escalate_after",
-            "notify_city_staff",
-            "notify_link_office",
-            "notify_provider",
-        ]
+        fields = list(ReminderRule.SETTINGS)
 
     def apply(self, cleaned):
         return services.reminder_rule_update(code=self.instance.code, actor_user=self.actor_user, **cleaned)

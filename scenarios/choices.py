@@ -23,6 +23,8 @@ PUBLISHED_STATES = (
     ScenarioState.BENCHMARK,
     ScenarioState.DEMONSTRATION,
 )
+# A scenario that has been published stays public, also after it was closed without a deal.
+PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
 SIGNED_STATES = (
     ScenarioState.SIGNED,
     ScenarioState.IN_COOPERATION,

@@ -15,7 +15,7 @@ from marketplace.choices import Role
 from marketplace.selectors import Actor
 
 from .choices import (
-    PUBLISHED_STATES,
+    PUBLIC_STATES,
     EventKind,
     FollowupStatus,
     ProposalStatus,
@@ -24,6 +24,7 @@ from .choices import (
     ScenarioState,
     TargetMetric,
 )
+from .followup import day_start
 from .lifecycle import TRANSITIONS, Transition, Who
 from .models import (
     Agreement,
@@ -42,8 +43,6 @@ from .models import (
 
 MANUFACTURING = "manufacturing"  # the top-level sector whose scenarios seed 000 counts
 
-# A scenario that has been published stays public, also after it was closed without a deal.
-PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)
 # "Everything": an explicit condition, because an empty Q() vanishes when OR-ed with another one.
 EVERYTHING = Q(pk__isnull=False)
 NOTHING = Q(pk__in=[])
@@ -358,10 +357,6 @@ class TimelineEntry:
     actor: str = ""
 
 
-def _moment(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
     """Everything that happened to a scenario, in order: transitions, proposals (as far as the actor may see
     them), agreements, progress reports, check-ins and reminders."""
@@ -381,10 +376,10 @@ def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
             entries.append(TimelineEntry(p.decided_at, "proposal_decided", p.get_status_display(), p.decision_reason))
     for a in agreement_list_for(actor).filter(scenario=scenario):
         names = "、".join(s.name for s in a.suppliers.all())
-        entries.append(TimelineEntry(_moment(a.signed_on), "agreement", names, a.summary))
+        entries.append(TimelineEntry(day_start(a.signed_on), "agreement", names, a.summary))
     for r in progress_report_list_for(actor).filter(scenario=scenario):
         title = f"{r.milestone or r.summary[:40]}（{r.progress_percent}%）"
-        entries.append(TimelineEntry(_moment(r.reported_on), "progress_report", title, r.summary))
+        entries.append(TimelineEntry(day_start(r.reported_on), "progress_report", title, r.summary))
     for c in scenario.check_ins.select_related("organization"):
         verdict = _("合作正常运行") if c.running else _("合作未正常开展")
         entries.append(TimelineEntry(c.answered_at, "check_in", f"{c.organization.name}：{verdict}", c.comment))
@@ -392,11 +387,11 @@ def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
         content_type=ContentType.objects.get_for_model(Scenario), object_id=scenario.pk
     )
     for m in reminders:
-        entries.append(TimelineEntry(_moment(m.raised_on), "reminder", m.get_rule_display(), m.message))
+        entries.append(TimelineEntry(day_start(m.raised_on), "reminder", m.get_rule_display(), m.message))
         if m.escalated_on:
-            entries.append(TimelineEntry(_moment(m.escalated_on), "reminder_escalated", m.get_rule_display()))
+            entries.append(TimelineEntry(day_start(m.escalated_on), "reminder_escalated", m.get_rule_display()))
         if m.resolved_on:
-            entries.append(TimelineEntry(_moment(m.resolved_on), "reminder_resolved", m.get_rule_display()))
+            entries.append(TimelineEntry(day_start(m.resolved_on), "reminder_resolved", m.get_rule_display()))
     return sorted(entries, key=lambda e: e.at)
 
 

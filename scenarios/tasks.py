@@ -111,12 +111,12 @@ def followup_sweep(as_of: str | None = None) -> dict:
 
 
 @shared_task(**RETRY)
-def docking_scheduled(event_id: int) -> int:
+def docking_scheduled(event_id: int, left_out: list[int]) -> int:
     """Each party of a scheduled event hears of its meetings; those offered a meeting but left without one
     are told to get in touch directly."""
     from .services.docking import docking_notify
 
-    return docking_notify(event_id=event_id)
+    return docking_notify(event_id=event_id, left_out=left_out)
 
 
 @shared_task(**RETRY)

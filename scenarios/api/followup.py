@@ -137,18 +137,7 @@ class ReminderRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReminderRule
-        fields = [
-            "code",
-            "label",
-            "enabled",
-            "threshold_days",
-            "repeat_days",
-            "escalate_after",
-            "notify_city_staff",
-            "notify_link_office",
-            "notify_provider",
-            "updated_at",
-        ]
+        fields = ["code", "label", *ReminderRule.SETTINGS, "updated_at"]
         read_only_fields = fields
 
 

@@ -8,15 +8,7 @@ from rest_framework import serializers
 from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
 
-from ..choices import (
-    PUBLISHED_STATES,
-    CooperationMode,
-    MilestoneStatus,
-    ProposalKind,
-    ScenarioCategory,
-    ScenarioState,
-    SupportKind,
-)
+from ..choices import PUBLIC_STATES, CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
 from ..lifecycle import transition_display
 from ..models import (
     Agreement,
@@ -285,9 +277,6 @@ class SupportGrantSerializer(serializers.ModelSerializer):
         model = SupportGrant
         fields = ["kind", "recipient", "amount", "granted_on", "note"]
         read_only_fields = fields
-
-
-PUBLIC_STATES = (*PUBLISHED_STATES, ScenarioState.CLOSED)  # as scenarios.selectors (importing it here would loop)
 
 
 class ReplicationSerializer(serializers.Serializer):

@@ -25,6 +25,17 @@ class ReminderRule(models.Model):
     notify_provider = models.BooleanField(_("提醒场景提供方"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # What the link office tunes (the admin form, the API and the service all take these).
+    SETTINGS = (
+        "enabled",
+        "threshold_days",
+        "repeat_days",
+        "escalate_after",
+        "notify_city_staff",
+        "notify_link_office",
+        "notify_provider",
+    )
+
     class Meta:
         verbose_name = _("提醒规则")
         verbose_name_plural = _("提醒规则")

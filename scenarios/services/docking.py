@@ -117,10 +117,13 @@ def docking_schedule(
             )
             for m in meetings
         )
+        met_providers, met_suppliers = {m.provider for m in meetings}, {m.supplier for m in meetings}
+        left_out = ({c.provider for c in candidates} - met_providers) | (
+            {c.supplier for c in candidates} - met_suppliers
+        )
         from .. import tasks
 
-        transaction.on_commit(partial(tasks.docking_scheduled.delay, event.pk))
-    met_providers, met_suppliers = {m.provider for m in meetings}, {m.supplier for m in meetings}
+        transaction.on_commit(partial(tasks.docking_scheduled.delay, event.pk, sorted(left_out)))
     return ScheduleReport(
         meetings=len(meetings),
         requested_met=sum(m.requested for m in meetings),
@@ -132,9 +135,10 @@ def docking_schedule(
     )
 
 
-def docking_notify(*, event_id: int) -> int:
+def docking_notify(*, event_id: int, left_out: list[int]) -> int:
     """Tell every organisation with meetings at the event how many and when (its agenda is in the platform),
-    and those the schedule left out that they were not forgotten. Idempotent per schedule."""
+    and those the schedule left out (`left_out`: organisations offered a meeting but given none) that they were
+    not forgotten. Idempotent per schedule."""
     from marketplace.choices import NotificationKind
     from marketplace.selectors import members_of
     from marketplace.services import notification_send
@@ -148,8 +152,6 @@ def docking_notify(*, event_id: int) -> int:
     for provider, supplier in meetings.values_list("provider_id", "supplier_id"):
         count[provider] = count.get(provider, 0) + 1
         count[supplier] = count.get(supplier, 0) + 1
-    offered = docking_candidates(event)
-    candidates = {c.provider for c in offered} | {c.supplier for c in offered}
     sent = 0
     with transaction.atomic():
         for org_id, n in count.items():
@@ -160,7 +162,7 @@ def docking_notify(*, event_id: int) -> int:
                 link=f"/api/v1/release-events/{event.pk}/meetings/",
                 dedupe_key=f"docking:{event.pk}:{version}",
             )
-        for org_id in candidates - set(count):
+        for org_id in set(left_out) - set(count):
             sent += notification_send(
                 recipients=[m.user for m in members_of([org_id])],
                 kind=NotificationKind.SYSTEM,

@@ -247,15 +247,7 @@ def cooperation_check_in(*, scenario_id: int, actor_user, running: bool, comment
     return check_in
 
 
-RULE_FIELDS = {
-    "enabled",
-    "threshold_days",
-    "repeat_days",
-    "escalate_after",
-    "notify_city_staff",
-    "notify_link_office",
-    "notify_provider",
-}
+RULE_FIELDS = set(ReminderRule.SETTINGS)
 
 
 def reminder_rule_update(*, code: str, actor_user, **fields) -> ReminderRule:

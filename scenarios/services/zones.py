@@ -57,30 +57,46 @@ def _locked_zone(zone_id: int) -> DemonstrationZone:
     return zone
 
 
-def zone_apply_national(*, zone_id: int, actor_user, on: datetime.date | None = None) -> DemonstrationZone:
-    _office(actor_user, _("只有链长办可以申报国家级示范区。"))
+def _zone_step(
+    zone_id: int, *, source: str, target: str, date_field: str, on: datetime.date | None, done: str, early: str
+) -> DemonstrationZone:
+    """Move a zone one step along provincial → national applied → national designated, dating the step."""
     with transaction.atomic():
         zone = _locked_zone(zone_id)
-        if zone.status == ZoneStatus.NATIONAL_APPLIED:
-            raise DomainError("already_done", _("该示范区已申报国家级。"), status=409)
-        if zone.status != ZoneStatus.DESIGNATED:
-            raise DomainError("invalid_state", _("只有已认定的省级示范区可以申报国家级。"), status=409)
-        zone.status, zone.national_applied_on = ZoneStatus.NATIONAL_APPLIED, on or timezone.localdate()
-        zone.save(update_fields=["status", "national_applied_on"])
+        if zone.status == target:
+            raise DomainError("already_done", done, status=409)
+        if zone.status != source:
+            raise DomainError("invalid_state", early, status=409)
+        zone.status = target
+        setattr(zone, date_field, on or timezone.localdate())
+        zone.save(update_fields=["status", date_field])
     return zone
+
+
+def zone_apply_national(*, zone_id: int, actor_user, on: datetime.date | None = None) -> DemonstrationZone:
+    _office(actor_user, _("只有链长办可以申报国家级示范区。"))
+    return _zone_step(
+        zone_id,
+        source=ZoneStatus.DESIGNATED,
+        target=ZoneStatus.NATIONAL_APPLIED,
+        date_field="national_applied_on",
+        on=on,
+        done=_("该示范区已申报国家级。"),
+        early=_("只有已认定的省级示范区可以申报国家级。"),
+    )
 
 
 def zone_designate_national(*, zone_id: int, actor_user, on: datetime.date | None = None) -> DemonstrationZone:
     _office(actor_user, _("只有链长办可以登记国家级认定。"))
-    with transaction.atomic():
-        zone = _locked_zone(zone_id)
-        if zone.status == ZoneStatus.NATIONAL_DESIGNATED:
-            raise DomainError("already_done", _("该示范区已获国家级认定。"), status=409)
-        if zone.status != ZoneStatus.NATIONAL_APPLIED:
-            raise DomainError("invalid_state", _("须先申报国家级，才能登记认定。"), status=409)
-        zone.status, zone.national_designated_on = ZoneStatus.NATIONAL_DESIGNATED, on or timezone.localdate()
-        zone.save(update_fields=["status", "national_designated_on"])
-    return zone
+    return _zone_step(
+        zone_id,
+        source=ZoneStatus.NATIONAL_APPLIED,
+        target=ZoneStatus.NATIONAL_DESIGNATED,
+        date_field="national_designated_on",
+        on=on,
+        done=_("该示范区已获国家级认定。"),
+        early=_("须先申报国家级，才能登记认定。"),
+    )
 
 
 def zone_include_scenarios(*, zone_id: int, actor_user) -> list[Scenario]:

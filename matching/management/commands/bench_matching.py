@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from common.api import RankedPaginator
+from common.benchmarks import percentile
 from marketplace import synthetic
 from marketplace.selectors import actor_for
 from matching import services
@@ -55,11 +56,6 @@ SEARCHES = [
     "交通信号 优化",
     "病虫害",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
+from common.benchmarks import percentile
 from common.credit_code import make_credit_code
 from marketplace import synthetic
 from marketplace.choices import OrganizationKind
@@ -29,11 +30,6 @@ LIST_QUERIES = [
     "?sector=city_governance&cooperation_mode=pilot&page=3",
     "",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):

@@ -15,6 +15,7 @@ import time
 from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models.functions import Mod
@@ -26,7 +27,8 @@ from marketplace import services as market_services
 from marketplace import synthetic
 from marketplace import tasks as market_tasks
 from marketplace.choices import OrganizationKind
-from marketplace.models import Member, Notification, Organization, Region
+from marketplace.models import Member, Organization, Region
+from marketplace.selectors import users_with_mail_waiting
 from scenarios.choices import ScenarioState
 from scenarios.models import Agreement, ProgressReport, Proposal, Reminder, Scenario
 from scenarios.services import followup_sweep
@@ -51,7 +53,11 @@ class Command(BaseCommand):
         _history(day)
         people = _people()
         load_s = time.perf_counter() - started
-        Reminder.objects.filter(object_id__in=Scenario.objects.filter(key__startswith=synthetic.PREFIX)).delete()
+        # A first sweep from nothing: the previous run's reminders on the synthetic scenarios go.
+        Reminder.objects.filter(
+            content_type=ContentType.objects.get_for_model(Scenario),
+            object_id__in=Scenario.objects.filter(key__startswith=synthetic.PREFIX).values("pk"),
+        ).delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for table in (
@@ -75,7 +81,7 @@ class Command(BaseCommand):
             next_day_s = time.perf_counter() - t
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             t = time.perf_counter()
-            digests = sum(market_services.digest_send(user_id=u, day=day) for u in _with_mail_waiting())
+            digests = sum(market_services.digest_send(user_id=u, day=day) for u in users_with_mail_waiting())
             digest_s = time.perf_counter() - t
         print(
             json.dumps(
@@ -179,12 +185,3 @@ def _member(key: str, kind: str, region_id: int | None, code: str, serial: int) 
     user = get_user_model().objects.create(username=key, email=f"{key}@example.cn")
     Member.objects.create(user=user, organization=org)
     return 1
-
-
-def _with_mail_waiting() -> list[int]:
-    return list(
-        Notification.objects.filter(emailed_at__isnull=True)
-        .exclude(recipient__email="")
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
