@@ -110,7 +110,8 @@ def _dictionary() -> tuple[dict[str, str], list[str]]:
 
     from .models import Synonym
 
-    synonyms = dict(Synonym.objects.values_list("term", "canonical"))
+    # Text is lower-cased before it is cut, so a synonym written LLM must be looked up as llm.
+    synonyms = {term.lower(): canonical.lower() for term, canonical in Synonym.objects.values_list("term", "canonical")}
     words = [name.split("+")[-1] for name in Sector.objects.values_list("name", flat=True)]
     words += [
         tag.lower() for tag in Capability.objects.values_list("name", flat=True) if not any(c.isspace() for c in tag)

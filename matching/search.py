@@ -42,10 +42,28 @@ def query_clauses(query: str) -> list[Clause]:
 
     clauses = []
     for word in dict.fromkeys(analyzer.words(query[:200])):
-        parts = [p for p in dict.fromkeys(analyzer.segment(word)) if p != word and len(p) < len(word)]
+        parts = _parts(word, analyzer.segment(word))
         whole = group(word)
-        clauses.append([[whole], [group(p) for p in parts]] if len(parts) >= 2 else [[whole]])
+        by_parts = [group(p) for p in parts]
+        # When a part is itself a form of the whole word (无人飞行器 → 无人 + 飞行器), the parts ask for more
+        # than the whole does: that alternative adds no hit, only cost to every ranked row.
+        clauses.append([[whole], by_parts] if len(parts) >= 2 and whole not in by_parts else [[whole]])
     return clauses
+
+
+def _parts(word: str, pieces: list[str]) -> list[str]:
+    """The word spelt out by its shorter pieces, end to end (交通信号 → 交通 + 信号), or nothing when they do
+    not cover it: search mode also yields overlapping pieces (无人机 → 无人, 人机) that a text saying the
+    compound need not contain."""
+    shorter = {p for p in pieces if len(p) < len(word)}
+    parts, at = [], 0
+    while at < len(word):
+        piece = max((p for p in shorter if word.startswith(p, at)), key=len, default=None)
+        if piece is None:
+            return []
+        parts.append(piece)
+        at += len(piece)
+    return parts
 
 
 def search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
