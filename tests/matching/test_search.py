@@ -105,7 +105,7 @@ def test_the_public_search_index_covers_exactly_the_public_states():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'scenario_public_search_gin'")
         (definition,) = cursor.fetchone()
     assert "published_at IS NOT NULL" in definition
-    named = set(
-        definition.split("ARRAY[")[1].split("]")[0].replace("::character varying", "").replace("'", "").split(", ")
+    listed = definition.split("ARRAY[")[1].split("]")[0]
+    named = {s.strip().split("::")[0].strip("'") for s in listed.split(",")}
     )
     assert named == {str(s) for s in PUBLIC_STATES}
