@@ -107,5 +107,4 @@ def test_the_public_search_index_covers_exactly_the_public_states():
     assert "published_at IS NOT NULL" in definition
     listed = definition.split("ARRAY[")[1].split("]")[0]
     named = {s.strip().split("::")[0].strip("'") for s in listed.split(",")}
-    )
     assert named == {str(s) for s in PUBLIC_STATES}
