@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -108,7 +109,14 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 
 class RankedPaginator(Paginator):
     """For ranked (searched) answers: the page query also carries the total, `COUNT(*) OVER ()`. Ranking
-    has to visit every hit before it can cut a page anyway, so a separate count would visit them twice."""
+    has to visit every hit before it can cut a page anyway, so a separate count would visit them twice.
+
+    `rows`, when given, is where the page's rows are read once the ranking has named them (the ranking may
+    run on a narrower table than the one the answer shows); only rows it holds are shown."""
+
+    def __init__(self, object_list, per_page, *args, rows: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = object_list if rows is None else rows
 
     def page(self, number):
         number = self.validate_number_format(number)
@@ -119,7 +127,7 @@ class RankedPaginator(Paginator):
         ranked = list(window[bottom : bottom + self.per_page])
         # The total is known once a page has rows; past the end, count to say how far it goes.
         self.__dict__["count"] = ranked[0][1] if ranked else self.object_list.count()
-        by_id = {row.pk: row for row in self.object_list.filter(pk__in=[pk for pk, _total in ranked]).order_by()}
+        by_id = {row.pk: row for row in self.rows.filter(pk__in=[pk for pk, _total in ranked]).order_by()}
         rows = [by_id[pk] for pk, _total in ranked if pk in by_id]
         return self._get_page(rows, self.validate_number(number), self)
 
@@ -138,9 +146,10 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, rows: QuerySet | None = None):
+        """`rows`: see RankedPaginator."""
         ranked = isinstance(queryset, QuerySet) and "relevance" in queryset.query.annotations
-        self.django_paginator_class = RankedPaginator if ranked else Paginator
+        self.django_paginator_class = partial(RankedPaginator, rows=rows) if ranked else Paginator
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework.filters import OrderingFilter
 
 
@@ -39,6 +40,14 @@ class StrictFilterSet(filters.FilterSet):
 
 class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = StrictFilterSet
+
+
+def check_filters(request, queryset, view) -> None:
+    """The view's query filters checked as filtering would check them (400 when refused), without filtering."""
+    backend = StrictFilterBackend()
+    filterset = backend.get_filterset(request, queryset, view)
+    if filterset is not None and not filterset.is_valid():
+        raise translate_validation(filterset.errors)
 
 
 class RelevanceOrderingFilter(OrderingFilter):

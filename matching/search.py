@@ -77,6 +77,18 @@ def search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
     return _search_portable(queryset, clauses, title_field)
 
 
+def public_scenario_ranking(query: str) -> QuerySet | None:
+    """The public scenarios answering the query, ranked as `search` ranks them (relevance, then newest), on
+    their narrow table (PostgreSQL; see PublicScenarioSearch), or None where that table is not kept or the
+    query has no searchable word. Rows are PublicScenarioSearch, whose primary key is the scenario's."""
+    clauses = query_clauses(query)
+    if connection.vendor != "postgresql" or not clauses:
+        return None
+    from .models import PublicScenarioSearch
+
+    return _search_postgres(PublicScenarioSearch.objects.all(), clauses).order_by("-relevance", "-published_at", "-pk")
+
+
 def _search_postgres(queryset: QuerySet, clauses: list[Clause]) -> QuerySet:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 

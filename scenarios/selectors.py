@@ -52,13 +52,18 @@ def scenario_visibility_q(actor: Actor) -> Q:
     # Public scenarios always carry a publication date (a database constraint); saying so lets the
     # planner skip the undated drafts that a descending date order would otherwise meet first.
     public = Q(state__in=PUBLIC_STATES, published_at__isnull=False)
+    if sees_only_public(actor):
+        return public
     if actor.is_link_office:
         return EVERYTHING
     if actor.is_city_staff:
         return public | Q(region_id=actor.region_id)
-    if actor.role == Role.PROVIDER:
-        return public | Q(provider_id=actor.organization_id)
-    return public
+    return public | Q(provider_id=actor.organization_id)
+
+
+def sees_only_public(actor: Actor) -> bool:
+    """The public, suppliers and every organisation that provides no scenario: published ones only."""
+    return not (actor.is_link_office or actor.is_city_staff or actor.role == Role.PROVIDER)
 
 
 def scenario_list_for(actor: Actor) -> QuerySet[Scenario]:

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 
 from common.api import actor, errors
 from common.errors import DomainError
+from common.filters import check_filters
 from common.uploads import CheckedMultiPartParser
+from matching.search import public_scenario_ranking
 
 from .. import services
 from ..filtersets import ProgressReportFilter, ProposalFilter, ScenarioFilter, ScenarioRecordFilter
@@ -28,6 +30,7 @@ from ..selectors import (
     proposal_list_for,
     scenario_list_for,
     scenario_timeline,
+    sees_only_public,
 )
 from ..zones import zone_scores
 from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
@@ -108,6 +111,26 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
 
     def get_serializer_class(self):
         return ScenarioSerializer if self.action == "list" else ScenarioDetailSerializer
+
+    # A plain search (?q=, nothing else narrowing or reordering it) by someone who sees public scenarios
+    # only is ranked on the public search table. The filters still check the query (and refuse it as they
+    # would); the page's rows are then read through what the actor may see.
+    PLAIN_SEARCH_PARAMS = frozenset({"q", "page", "page_size", "format"})
+
+    def filter_queryset(self, queryset):
+        params = self.request.query_params
+        self.public_ranking = None
+        plain = self.action == "list" and params.get("q") and set(params) <= self.PLAIN_SEARCH_PARAMS
+        if not (plain and sees_only_public(actor(self.request))):
+            return super().filter_queryset(queryset)
+        check_filters(self.request, queryset, self)
+        self.public_ranking = public_scenario_ranking(params["q"])
+        return queryset if self.public_ranking is not None else super().filter_queryset(queryset)
+
+    def paginate_queryset(self, queryset):
+        if getattr(self, "public_ranking", None) is None:
+            return super().paginate_queryset(queryset)
+        return self.paginator.paginate_queryset(self.public_ranking, self.request, view=self, rows=queryset)
 
     @extend_schema(request=ScenarioWriteSerializer, responses={201: ScenarioDetailSerializer, **errors(400, 401, 403)})
     def create(self, request, *args, **kwargs):

@@ -7,11 +7,16 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from common.api import RankedPaginator
+from marketplace.selectors import ANONYMOUS
 from matching import services
-from matching.models import Synonym
-from matching.search import query_clauses
+from matching.models import PublicScenarioSearch, Synonym
+from matching.search import public_scenario_ranking, query_clauses, search
 from scenarios.choices import PUBLIC_STATES
+from scenarios.models import Scenario
+from scenarios.selectors import scenario_list_for
 from tests.conftest import requires_postgres
+from tests.factories import ScenarioFactory
 from tests.matching.test_matching import product, published
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +113,62 @@ def test_the_public_search_index_covers_exactly_the_public_states():
     listed = definition.split("ARRAY[")[1].split("]")[0]
     named = {s.strip().split("::")[0].strip("'") for s in listed.split(",")}
     assert named == {str(s) for s in PUBLIC_STATES}
+
+
+def _trigger_states() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'matching_public_scenario_search_sync'")
+        (source,) = cursor.fetchone()
+    listed = source.split("state IN (")[1].split(")")[0]
+    return {s.strip().strip("'") for s in listed.split(",")}
+
+
+@requires_postgres
+def test_the_public_search_table_holds_exactly_the_public_scenarios_as_they_are_now():
+    assert _trigger_states() == {str(s) for s in PUBLIC_STATES}
+    draft = ScenarioFactory(title="无人机巡检", purpose="输电线路")
+    live = published("无人机巡检", "输电线路")
+    assert set(PublicScenarioSearch.objects.values_list("pk", flat=True)) == {live.pk}  # never a draft
+
+    def vector(pk):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM matching_publicscenariosearch WHERE scenario_id = %s", [pk])
+            return cursor.fetchone()[0]
+
+    live.title = "病虫害监测"
+    live.save()
+    assert "病虫害" in vector(live.pk) and "巡检" not in vector(live.pk).split("|")[0]
+    Scenario.objects.filter(pk=live.pk).update(state="closed", closed_reason="无人应标")
+    assert PublicScenarioSearch.objects.filter(pk=live.pk).exists()  # a closed scenario stays public
+    Scenario.objects.filter(pk=draft.pk).update(state="published", published_at=live.published_at)
+    Scenario.objects.filter(pk=live.pk).update(state="withdrawn")
+    assert set(PublicScenarioSearch.objects.values_list("pk", flat=True)) == {draft.pk}
+    Scenario.objects.filter(pk=draft.pk).delete()
+    assert not PublicScenarioSearch.objects.exists()
+
+
+@requires_postgres
+@pytest.mark.parametrize("query", ["缺陷检测", "瑕疵识别", "无人飞行器 巡查", "交通信号", "病虫害"])
+def test_the_public_ranking_is_the_search_of_what_the_public_sees(query):
+    """The narrow table answers exactly as the scenario table does: same hits, same order, same count."""
+    for i in range(9):
+        published(f"缺陷检测第{i}号产线", "无人机巡查，病虫害" if i % 2 else "交通 信号 配时")
+        published(f"第{i}号仓库", "需要瑕疵识别" if i % 3 else "病虫害防治，无人飞行器巡查")
+    ScenarioFactory(title="缺陷检测草稿", purpose="交通信号 病虫害 无人机 巡查")
+    public = scenario_list_for(ANONYMOUS)
+    searched = search(public, query, "title").order_by("-relevance", "-published_at", "-id")
+    hits = searched.count()
+    assert hits >= 5  # more than a page
+    for page in range(1, (hits + 3) // 4 + 1):
+        expected = RankedPaginator(searched, 4).page(page)
+        got = RankedPaginator(public_scenario_ranking(query), 4, rows=public).page(page)
+        assert [s.pk for s in got] == [s.pk for s in expected]
+        assert got.paginator.count == expected.paginator.count
+
+
+@requires_postgres
+def test_a_plain_public_search_is_refused_as_the_filters_refuse_it():
+    client = APIClient()
+    assert client.get("/api/v1/scenarios/", {"q": "缺陷检测\x00"}).status_code == 400
+    assert client.get("/api/v1/scenarios/", {"q": "缺" * 201}).status_code == 400
+    assert client.get("/api/v1/scenarios/", {"q": "缺陷检测", "page": "0"}).status_code == 404
