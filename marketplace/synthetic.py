@@ -140,6 +140,7 @@ def analyze() -> None:
             "marketplace_product_sectors",
             "marketplace_product_capabilities",
             "scenarios_scenario",
+            "matching_publicscenariosearch",
             "marketplace_organization",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")

@@ -7,7 +7,7 @@ import hashlib
 import logging
 import re
 import threading
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import jieba
@@ -64,6 +64,14 @@ class Analyzer:
 
     def canonical(self, word: str) -> str:
         return self.synonyms.get(word, word)
+
+    @cached_property
+    def forms(self) -> dict[str, frozenset[str]]:
+        """Every synonym group by its canonical term: what a search for any of its terms also finds."""
+        groups: dict[str, set[str]] = {}
+        for term, canonical in self.synonyms.items():
+            groups.setdefault(canonical, set()).add(term)
+        return {canonical: frozenset(terms) for canonical, terms in groups.items()}
 
     def terms(self, text: str) -> list[str]:
         return [self.canonical(w) for w in self.segment(text)]

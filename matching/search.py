@@ -32,13 +32,11 @@ def query_clauses(query: str) -> list[Clause]:
     """What the query asks for, one clause per word. A compound may also be answered by its parts:
     跌倒检测 is found as 跌倒检测, or as 跌倒 (摔倒, 倒地 …) together with 检测."""
     analyzer = get_analyzer()
-    forms: dict[str, set[str]] = {}
-    for term, canonical in analyzer.synonyms.items():
-        forms.setdefault(canonical, set()).add(term)
+    forms = analyzer.forms
 
     def group(word: str) -> Group:
         canonical = analyzer.canonical(word)
-        return sorted({word, canonical} | forms.get(canonical, set()))
+        return sorted({word, canonical} | forms.get(canonical, frozenset()))
 
     clauses = []
     for word in dict.fromkeys(analyzer.words(query[:200])):

@@ -42,7 +42,11 @@ def create(apps, schema_editor):
         "SELECT id, published_at, search_vector FROM scenarios_scenario "
         f"WHERE published_at IS NOT NULL AND state IN ({', '.join(repr(s) for s in PUBLIC_STATES)})"
     )
-    schema_editor.execute(f"CREATE INDEX public_scenario_search_gin ON {TABLE} USING gin (search_vector)")
+    # No pending list: scenarios are written at a person's pace, and a search must not scan unmerged
+    # entries until the next vacuum.
+    schema_editor.execute(
+        f"CREATE INDEX public_scenario_search_gin ON {TABLE} USING gin (search_vector) WITH (fastupdate = off)"
+    )
 
 
 def drop(apps, schema_editor):
