@@ -111,19 +111,20 @@ class RankedPaginator(Paginator):
     """For ranked (searched) answers: the page query also carries the total, `COUNT(*) OVER ()`. Ranking
     has to visit every hit before it can cut a page anyway, so a separate count would visit them twice.
 
-    `rows`, when given, is where the page's rows are read once the ranking has named them (the ranking may
-    run on a narrower table than the one the answer shows); only rows it holds are shown."""
+    `rows`, when given, is where the page's rows are read once the ranking has named them by `key` (the
+    ranking may run on other tables than the one the answer shows); only rows it holds are shown."""
 
-    def __init__(self, object_list, per_page, *args, rows: QuerySet | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *args, rows: QuerySet | None = None, key: str = "pk", **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.rows = object_list if rows is None else rows
+        self.key = key
 
     def page(self, number):
         number = self.validate_number_format(number)
         bottom = (number - 1) * self.per_page
         # Narrow first (ids, the total), then the page's rows: the ranking's sort then carries two numbers
         # per hit instead of whole rows.
-        window = self.object_list.annotate(_total=Window(Count("*"))).values_list("pk", "_total")
+        window = self.object_list.annotate(_total=Window(Count("*"))).values_list(self.key, "_total")
         ranked = list(window[bottom : bottom + self.per_page])
         # The total is known once a page has rows; past the end, count to say how far it goes.
         self.__dict__["count"] = ranked[0][1] if ranked else self.object_list.count()
@@ -146,10 +147,10 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def paginate_queryset(self, queryset, request, view=None, rows: QuerySet | None = None):
-        """`rows`: see RankedPaginator."""
+    def paginate_queryset(self, queryset, request, view=None, rows: QuerySet | None = None, key: str = "pk"):
+        """`rows` and `key`: see RankedPaginator."""
         ranked = isinstance(queryset, QuerySet) and "relevance" in queryset.query.annotations
-        self.django_paginator_class = partial(RankedPaginator, rows=rows) if ranked else Paginator
+        self.django_paginator_class = partial(RankedPaginator, rows=rows, key=key) if ranked else Paginator
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

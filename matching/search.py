@@ -15,7 +15,7 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connection
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 
 from .analysis import get_analyzer
@@ -76,15 +76,28 @@ def search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
 
 
 def public_scenario_ranking(query: str) -> QuerySet | None:
-    """The public scenarios answering the query, ranked as `search` ranks them (relevance, then newest), on
-    their narrow table (PostgreSQL; see PublicScenarioSearch), or None where that table is not kept or the
-    query has no searchable word. Rows are PublicScenarioSearch, whose primary key is the scenario's."""
+    """The public scenarios answering the query, ranked as `search` ranks them (relevance, then newest),
+    from the public search tables (PostgreSQL), or None where they are not kept or the query has no
+    searchable word. Each row names its scenario as `scenario_id`.
+
+    One word and its synonyms (no compound split) is an OR of words, whose ts_rank is the sum of each
+    word's own rank over their count: summed from PublicScenarioSearchTerm, read from a covering index.
+    Anything else is ranked on PublicScenarioSearch's vectors."""
     clauses = query_clauses(query)
     if connection.vendor != "postgresql" or not clauses:
         return None
-    from .models import PublicScenarioSearch
+    from .models import PublicScenarioSearch, PublicScenarioSearchTerm
 
-    return _search_postgres(PublicScenarioSearch.objects.all(), clauses).order_by("-relevance", "-published_at", "-pk")
+    if len(clauses) == 1 and len(clauses[0]) == 1 and len(clauses[0][0]) == 1:
+        (forms,) = clauses[0][0]
+        return (
+            PublicScenarioSearchTerm.objects.filter(term__in=forms)
+            .values("scenario_id")
+            .annotate(relevance=Sum("rank"), newest=Max("published_at"))
+            .order_by("-relevance", "-newest", "-scenario_id")
+        )
+    ranked = _search_postgres(PublicScenarioSearch.objects.all(), clauses)
+    return ranked.order_by("-relevance", "-published_at", "-scenario_id")
 
 
 def _search_postgres(queryset: QuerySet, clauses: list[Clause]) -> QuerySet:

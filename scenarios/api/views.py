@@ -130,7 +130,9 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     def paginate_queryset(self, queryset):
         if getattr(self, "public_ranking", None) is None:
             return super().paginate_queryset(queryset)
-        return self.paginator.paginate_queryset(self.public_ranking, self.request, view=self, rows=queryset)
+        return self.paginator.paginate_queryset(
+            self.public_ranking, self.request, view=self, rows=queryset, key="scenario_id"
+        )
 
     @extend_schema(request=ScenarioWriteSerializer, responses={201: ScenarioDetailSerializer, **errors(400, 401, 403)})
     def create(self, request, *args, **kwargs):

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from common.api import RankedPaginator
 from marketplace.selectors import ANONYMOUS
 from matching import services
-from matching.models import PublicScenarioSearch, Synonym
-from matching.search import public_scenario_ranking, query_clauses, search
+from matching.models import PublicScenarioSearch, PublicScenarioSearchTerm, Synonym
+from matching.search import RANK_WEIGHTS, public_scenario_ranking, query_clauses, search
 from scenarios.choices import PUBLIC_STATES
 from scenarios.models import Scenario
 from scenarios.selectors import scenario_list_for
@@ -115,11 +115,14 @@ def test_the_public_search_index_covers_exactly_the_public_states():
     assert named == {str(s) for s in PUBLIC_STATES}
 
 
-def _trigger_states() -> set[str]:
+def _trigger_source() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'matching_public_scenario_search_sync'")
-        (source,) = cursor.fetchone()
-    listed = source.split("state IN (")[1].split(")")[0]
+        return cursor.fetchone()[0]
+
+
+def _trigger_states() -> set[str]:
+    listed = _trigger_source().split("state IN (")[1].split(")")[0]
     return {s.strip().strip("'") for s in listed.split(",")}
 
 
@@ -145,10 +148,28 @@ def test_the_public_search_table_holds_exactly_the_public_scenarios_as_they_are_
     assert set(PublicScenarioSearch.objects.values_list("pk", flat=True)) == {draft.pk}
     Scenario.objects.filter(pk=draft.pk).delete()
     assert not PublicScenarioSearch.objects.exists()
+    assert not PublicScenarioSearchTerm.objects.exists()
 
 
 @requires_postgres
-@pytest.mark.parametrize("query", ["缺陷检测", "瑕疵识别", "无人飞行器 巡查", "交通信号", "病虫害"])
+def test_each_public_scenario_keeps_its_words_with_their_own_rank():
+    assert f"ts_rank('{{{','.join(str(w) for w in RANK_WEIGHTS)}}}'" in _trigger_source()
+    live = published("无人机巡检", "输电线路巡检")
+    words = dict(PublicScenarioSearchTerm.objects.filter(scenario_id=live.pk).values_list("term", "rank"))
+    assert {"无人机", "巡检", "输电", "线路"} <= set(words)
+    assert words["巡检"] > words["无人机"]  # twice, once in the title, against once in the title
+    live.title = "病虫害监测"
+    live.save()
+    words = set(PublicScenarioSearchTerm.objects.filter(scenario_id=live.pk).values_list("term", flat=True))
+    assert "病虫害" in words and "无人机" not in words
+    Scenario.objects.filter(pk=live.pk).update(state="withdrawn")
+    assert not PublicScenarioSearchTerm.objects.exists()
+
+
+@requires_postgres
+@pytest.mark.parametrize(
+    "query", ["缺陷检测", "瑕疵识别", "无人飞行器 巡查", "交通信号", "病虫害", "无人飞行器", "仓库"]
+)
 def test_the_public_ranking_is_the_search_of_what_the_public_sees(query):
     """The narrow table answers exactly as the scenario table does: same hits, same order, same count."""
     for i in range(9):
@@ -161,7 +182,7 @@ def test_the_public_ranking_is_the_search_of_what_the_public_sees(query):
     assert hits >= 5  # more than a page
     for page in range(1, (hits + 3) // 4 + 1):
         expected = RankedPaginator(searched, 4).page(page)
-        got = RankedPaginator(public_scenario_ranking(query), 4, rows=public).page(page)
+        got = RankedPaginator(public_scenario_ranking(query), 4, rows=public, key="scenario_id").page(page)
         assert [s.pk for s in got] == [s.pk for s in expected]
         assert got.paginator.count == expected.paginator.count
 

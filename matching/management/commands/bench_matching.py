@@ -150,7 +150,7 @@ class Command(BaseCommand):
                     # ranked on the public search table, the page's rows read through what the public sees.
                     if not ScenarioFilter({"q": query}, queryset=public).is_valid():
                         raise RuntimeError(f"the filters refused {query!r}")
-                    RankedPaginator(public_scenario_ranking(query), 20, rows=public).page(1)
+                    RankedPaginator(public_scenario_ranking(query), 20, rows=public, key="scenario_id").page(1)
                     query_ms.append((time.perf_counter() - t) * 1000)
                     t = time.perf_counter()
                     response = client.get("/api/v1/scenarios/", {"q": query})
