@@ -42,11 +42,10 @@ class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = StrictFilterSet
 
 
-def check_filters(request, queryset, view) -> None:
-    """The view's query filters checked as filtering would check them (400 when refused), without filtering."""
-    backend = StrictFilterBackend()
-    filterset = backend.get_filterset(request, queryset, view)
-    if filterset is not None and not filterset.is_valid():
+def check_filters(request, queryset, filterset_class) -> None:
+    """Query filters checked as filtering would check them (400 when refused), without filtering."""
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
         raise translate_validation(filterset.errors)
 
 

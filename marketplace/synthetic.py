@@ -141,6 +141,7 @@ def analyze() -> None:
             "marketplace_product_capabilities",
             "scenarios_scenario",
             "matching_publicscenariosearch",
+            "matching_publicscenariosearchterm",
             "marketplace_organization",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")

@@ -19,14 +19,22 @@ from .choices import (
 from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Reminder, Scenario
 
 
-class ScenarioFilter(StrictFilterSet):
+class ScenarioSearchFilter(StrictFilterSet):
+    """The search alone: what a plain public search checks (scenarios/api/views.py) before it ranks."""
+
     q = filters.CharFilter(
         method="filter_q", max_length=200, help_text="Chinese full-text search, ranked by relevance (synonyms count)"
     )
 
+    class Meta:
+        model = Scenario
+        fields = []
+
     def filter_q(self, queryset, name, value):
         return search(queryset, value, "title")
 
+
+class ScenarioFilter(ScenarioSearchFilter):
     region = filters.CharFilter(method="filter_region", help_text="region code, e.g. 510100")
     sector = filters.CharFilter(
         method="filter_sector", help_text="sector code; a top-level sector includes its sub-areas"

@@ -17,7 +17,13 @@ from common.uploads import CheckedMultiPartParser
 from matching.search import public_scenario_ranking
 
 from .. import services
-from ..filtersets import ProgressReportFilter, ProposalFilter, ScenarioFilter, ScenarioRecordFilter
+from ..filtersets import (
+    ProgressReportFilter,
+    ProposalFilter,
+    ScenarioFilter,
+    ScenarioRecordFilter,
+    ScenarioSearchFilter,
+)
 from ..lifecycle import TRANSITIONS, Who
 from ..models import AnnualPlan, DemonstrationZone, Scenario
 from ..selectors import (
@@ -123,7 +129,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         plain = self.action == "list" and params.get("q") and set(params) <= self.PLAIN_SEARCH_PARAMS
         if not (plain and sees_only_public(actor(self.request))):
             return super().filter_queryset(queryset)
-        check_filters(self.request, queryset, self)
+        check_filters(self.request, queryset, ScenarioSearchFilter)
         self.public_ranking = public_scenario_ranking(params["q"])
         return queryset if self.public_ranking is not None else super().filter_queryset(queryset)
 
