@@ -193,3 +193,13 @@ def test_a_plain_public_search_is_refused_as_the_filters_refuse_it():
     assert client.get("/api/v1/scenarios/", {"q": "缺陷检测\x00"}).status_code == 400
     assert client.get("/api/v1/scenarios/", {"q": "缺" * 201}).status_code == 400
     assert client.get("/api/v1/scenarios/", {"q": "缺陷检测", "page": "0"}).status_code == 404
+
+
+@requires_postgres
+@pytest.mark.parametrize("query", ["病虫害", "缺陷检测"])
+def test_a_page_past_the_end_of_a_plain_public_search_is_not_found(query):
+    published(f"{query}监测", "全省")
+    client = APIClient()
+    first = client.get("/api/v1/scenarios/", {"q": query}).json()
+    assert first["count"] == 1 and first["next"] is None
+    assert client.get("/api/v1/scenarios/", {"q": query, "page": 2}).status_code == 404
