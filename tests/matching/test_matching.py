@@ -20,13 +20,6 @@ from tests.factories import ProductFactory, ScenarioFactory, member_of, region, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _cold_index():
-    services.forget_index()
-    yield
-    services.forget_index()
-
-
 def product(name, description, *, region_code="510100", sectors=("manufacturing.02",), **kw):
     supplier = member_of(K.SUPPLIER, region_code).organization
     p = ProductFactory(supplier=supplier, name=name, description=description, **kw)

@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 
 from common.api import RankedPaginator
 from marketplace.selectors import ANONYMOUS
-from matching import services
 from matching.models import PublicScenarioSearch, PublicScenarioSearchTerm, Synonym
 from matching.search import RANK_WEIGHTS, public_scenario_ranking, query_clauses, search
 from scenarios.choices import PUBLIC_STATES
@@ -20,13 +19,6 @@ from tests.factories import ScenarioFactory
 from tests.matching.test_matching import product, published
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cold_index():
-    services.forget_index()
-    yield
-    services.forget_index()
 
 
 def ids(query, **params):
