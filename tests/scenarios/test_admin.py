@@ -153,7 +153,8 @@ def proposals_on_one_scenario():
     scenario = ScenarioFactory(state="published", title="共同场景")
     mine = member_of(K.SUPPLIER, "510100", name="甲方智能科技")
     theirs = member_of(K.SUPPLIER, "510700", name="乙方智能科技")
-    for member, price, plan in ((mine, 80, "甲方案"), (theirs, 66, "乙方案保密内容")):
+    # Prices no sequence-made name can contain (a user named user11661 once "showed" a price of 66).
+    for member, price, plan in ((mine, "123.45", "甲方案"), (theirs, "987.65", "乙方案保密内容")):
         Proposal.objects.create(
             scenario=scenario, supplier=member.organization, price=price, plan=plan, submitted_at=timezone.now()
         )
@@ -167,7 +168,8 @@ def test_supplier_never_sees_another_suppliers_proposal_in_the_admin(client):
     client.force_login(mine)
     page = client.get(reverse("admin:scenarios_proposal_changelist"))
     assert page.status_code == 200
-    assert theirs.member.organization.name not in page.text and "66" not in page.text
+    assert "123.45" in page.text  # a price the list does show: its own
+    assert theirs.member.organization.name not in page.text and "987.65" not in page.text
     other = Proposal.objects.get(supplier=theirs.member.organization)
     assert client.get(reverse("admin:scenarios_proposal_change", args=[other.pk])).status_code == 302
     assert (
