@@ -7,7 +7,8 @@ in the title counting twice as much as one in the body, as in the matcher's fiel
 
 PostgreSQL keeps a stored `simple` tsvector of the segmented words (title weighted A, body D) with a GIN
 index (migration matching 0005), so ranking reads it instead of parsing every hit again; elsewhere a plainer
-containment count stands in."""
+containment count stands in. A plain public search ranks on the public search tables instead
+(`public_scenario_ranking`, models PublicScenarioSearch and PublicScenarioSearchTerm)."""
 
 from __future__ import annotations
 
@@ -83,8 +84,10 @@ def public_scenario_ranking(query: str) -> QuerySet | None:
     One word and its synonyms (no compound split) is an OR of words, whose ts_rank is the sum of each
     word's own rank over their count: summed from PublicScenarioSearchTerm, read from a covering index.
     Anything else is ranked on PublicScenarioSearch's vectors."""
+    if connection.vendor != "postgresql":
+        return None
     clauses = query_clauses(query)
-    if connection.vendor != "postgresql" or not clauses:
+    if not clauses:
         return None
     from .models import PublicScenarioSearch, PublicScenarioSearchTerm
 

@@ -122,6 +122,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     # only is ranked on the public search table. The filters still check the query (and refuse it as they
     # would); the page's rows are then read through what the actor may see.
     PLAIN_SEARCH_PARAMS = frozenset({"q", "page", "page_size", "format"})
+    public_ranking = None  # set by filter_queryset for a plain public search
 
     def filter_queryset(self, queryset):
         params = self.request.query_params
@@ -134,7 +135,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         return queryset if self.public_ranking is not None else super().filter_queryset(queryset)
 
     def paginate_queryset(self, queryset):
-        if getattr(self, "public_ranking", None) is None:
+        if self.public_ranking is None:
             return super().paginate_queryset(queryset)
         return self.paginator.paginate_queryset(
             self.public_ranking, self.request, view=self, rows=queryset, key="scenario_id"
