@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from audit.api import AuditEntryViewSet
 from marketplace.api.views import (
     MemberViewSet,
     NotificationViewSet,
@@ -46,6 +47,7 @@ router.register("reminder-rules", ReminderRuleViewSet, basename="reminder-rule")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("match-feedback", MatchFeedbackViewSet, basename="match-feedback")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
+router.register("audit", AuditEntryViewSet, basename="audit-entry")
 
 app_name = "api"
 urlpatterns = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ServiceForm, role_of
+from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, ServiceForm, role_of
 
 from .choices import Role
 from .models import (
@@ -16,7 +16,7 @@ from .models import (
     Region,
     Sector,
 )
-from .services import PRODUCT_FIELDS, product_create, product_update
+from .services import ORGANIZATION_PROFILE_FIELDS, PRODUCT_FIELDS, organization_update, product_create, product_update
 
 admin.site.site_header = _("人工智能应用场景开放平台")
 admin.site.site_title = _("场景开放平台")
@@ -25,52 +25,60 @@ admin.site.index_title = _("工作台")
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
-    public = True
     list_display = ["code", "name", "province_name"]
     list_filter = ["province_name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Sector)
-class SectorAdmin(MarketAdmin):
-    public = True
+class SectorAdmin(ReadOnlyAdmin):
+    """The taxonomy is loaded from its file (`manage.py load_regions … --sectors`), not edited by hand."""
+
     list_display = ["code", "name", "parent", "is_key_sector"]
     list_filter = ["is_key_sector", "parent"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
 
 
-class QualificationInline(MarketInline):
+class QualificationInline(ReadOnlyInline):
     model = OrganizationQualification
 
 
-class MemberInline(MarketInline):
+class MemberInline(ReadOnlyInline):
+    """An organisation's own people: shown to that organisation and the link office only (MemberPolicy)."""
+
     model = Member
-    fields = ["user", "role", "title", "phone"]
-    raw_id_fields = ["user"]
+    fields = readonly_fields = ["user", "role", "title", "phone"]
+
+
+class OrganizationAdminForm(ServiceForm):
+    class Meta:
+        model = Organization
+        fields = sorted(ORGANIZATION_PROFILE_FIELDS)
+
+    def update(self, cleaned, changed):
+        return organization_update(
+            organization_id=self.instance.pk, actor_user=self.actor_user, **{f: cleaned[f] for f in changed}
+        )
 
 
 @admin.register(Organization)
 class OrganizationAdmin(MarketAdmin):
-    region_path = "region_id"
-    provider_path = supplier_path = "id"  # their own organisation, read-only
+    """The directory is public; an organisation's administrators and the link office edit its profile."""
+
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "region", "credit_code", "product_count"]
     list_filter = ["kind", "region", "qualifications__code"]
     search_fields = ["name", "credit_code", "key"]
-    readonly_fields = ["key", "created_at", "updated_at"]
     inlines = [QualificationInline, MemberInline]
     list_select_related = ["region"]
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(n_products=Count("products"))
-        if self._is_city(request):
-            # City staff also need to pick province-wide suppliers (for agreements), so they see all
-            # suppliers read-only; providers and offices only in their region.
-            return self.model.objects.annotate(n_products=Count("products")).select_related("region")
-        return qs
+    def get_readonly_fields(self, request, obj=None):
+        editable = ORGANIZATION_PROFILE_FIELDS if self.has_change_permission(request, obj) else ()
+        return [f.name for f in Organization._meta.concrete_fields if f.name not in editable and f.name != "id"]
 
-    def has_change_permission(self, request, obj=None):
-        return self._is_office(request)
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_products=Count("products"))
 
     @admin.display(description=_("产品数"), ordering="n_products")
     def product_count(self, obj):
@@ -78,20 +86,17 @@ class OrganizationAdmin(MarketAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(MarketAdmin):
-    region_path = "organization__region_id"
-    provider_path = supplier_path = "organization_id"
+class MemberAdmin(ReadOnlyAdmin):
     list_display = ["user", "organization", "role", "title", "language"]
     list_filter = ["role", "organization__kind", "language"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "organization"]
-    raw_id_fields = ["user"]
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(Capability)
-class CapabilityAdmin(MarketAdmin):
-    public = True
+class CapabilityAdmin(ReadOnlyAdmin):
+    """Capability tags come with the products that name them."""
+
     search_fields = ["name"]
 
 
@@ -100,25 +105,34 @@ class ProductAdminForm(ServiceForm):
         model = Product
         fields = ["supplier", "capabilities", "sectors", *sorted(PRODUCT_FIELDS)]
 
-    def apply(self, cleaned):
+    def _tags(self, cleaned):
+        return {"capabilities": list(cleaned.get("capabilities", [])), "sectors": list(cleaned.get("sectors", []))}
+
+    def create(self, cleaned):
         fields = {f: cleaned[f] for f in PRODUCT_FIELDS if f in cleaned}
-        tags = {"capabilities": list(cleaned.get("capabilities", [])), "sectors": list(cleaned.get("sectors", []))}
-        if self.instance.pk is None:
-            return product_create(actor_user=self.actor_user, supplier=cleaned.get("supplier"), **tags, **fields)
+        return product_create(
+            actor_user=self.actor_user, supplier=cleaned.get("supplier"), **self._tags(cleaned), **fields
+        )
+
+    def update(self, cleaned, changed):
+        fields = {f: cleaned[f] for f in PRODUCT_FIELDS if f in changed}
+        tags = {k: v for k, v in self._tags(cleaned).items() if k in changed}
         return product_update(product_id=self.instance.pk, actor_user=self.actor_user, **tags, **fields)
 
 
 @admin.register(Product)
 class ProductAdmin(MarketAdmin):
     form = ProductAdminForm
-    supplier_path = "supplier_id"
-    owners_can_add = owners_can_change = (Role.SUPPLIER,)
+    add_roles = (Role.SUPPLIER, Role.LINK_OFFICE)
     list_display = ["name", "supplier", "maturity", "price_min", "price_max", "is_active"]
     list_filter = ["maturity", "is_active", "sectors", "first_of_kind_equipment", "first_of_kind_software"]
     search_fields = ["name", "description", "supplier__name", "capabilities__name", "key"]
     autocomplete_fields = ["supplier", "capabilities", "sectors"]
     list_select_related = ["supplier"]
-    readonly_fields = ["key"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The supplier is chosen once, when the link office adds a product for it; it never moves.
+        return ["key", "supplier"] if obj is not None else ["key"]
 
     def get_exclude(self, request, obj=None):
         # A supplier's products are its own: the supplier is not a choice for them.
@@ -127,13 +141,11 @@ class ProductAdmin(MarketAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    public = True  # everyone reads their own: the queryset is the recipient's
+    """Everyone reads their own (NotificationPolicy)."""
+
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
     list_filter = ["kind"]
-    search_fields = ["title", "recipient__username"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(recipient=request.user)
+    search_fields = ["title"]
 
 
 @admin.register(EmailDigest)

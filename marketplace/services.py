@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, diff, snapshot
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
+from common.policy import restrict
 
 from .choices import ROLE_OF_KIND, DigestStatus, MemberRole, OrganizationKind, Role
 from .models import EmailDigest, Member, Notification, Organization, Product
@@ -51,7 +53,11 @@ def member_add(
         if password_hash:
             user.password = password_hash
             user.save(update_fields=["password"])
-        return Member.objects.create(user=user, organization=organization, role=role, title=title)
+        member = Member.objects.create(user=user, organization=organization, role=role, title=title)
+        audit_record(
+            action="marketplace.member.added", obj=member, payload={"role": role}, region_id=organization.region_id
+        )
+        return member
 
 
 Text = str | Callable[[], str]
@@ -126,6 +132,7 @@ def product_create(
         product.save()
         product.capabilities.set(capabilities)
         product.sectors.set(sectors)
+        audit_record(action="marketplace.product.created", actor_user=actor_user, obj=product)
         _rematch_after_commit(product.pk)
     return product
 
@@ -136,9 +143,11 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
     if unknown:
         raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
     with transaction.atomic():
-        product = Product.objects.select_for_update().filter(pk=product_id).first()
-        if product is None or not (actor.is_link_office or product.supplier_id == actor.organization_id):
+        product = restrict(Product, actor, "change").select_for_update().filter(pk=product_id).first()
+        if product is None:
             raise NotFound("not_found", _("产品不存在。"))
+        tags = {k: v for k, v in (("capabilities", capabilities), ("sectors", sectors)) if v is not None}
+        before = snapshot(product, [*fields, *tags])
         for field, value in fields.items():
             setattr(product, field, value)
         full_clean_or_refuse(product, exclude=["key"])
@@ -147,6 +156,8 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
             product.capabilities.set(capabilities)
         if sectors is not None:
             product.sectors.set(sectors)
+        changes = diff(before, snapshot(product, [*fields, *tags]))
+        audit_record(action="marketplace.product.updated", actor_user=actor_user, obj=product, changes=changes)
         _rematch_after_commit(product.pk)
     return product
 
@@ -157,18 +168,30 @@ def _rematch_after_commit(product_id: int) -> None:
     transaction.on_commit(partial(matching_tasks.match_product.delay, product_id))
 
 
+ORGANIZATION_PROFILE_FIELDS = frozenset({"description", "headcount", "website"})
+
+
 def organization_update(*, organization_id: int, actor_user, **fields) -> Organization:
     """An organisation's own administrators (or the link office) edit its public profile."""
     actor = actor_for(actor_user)
-    member = getattr(actor_user, "member", None)
-    own_admin = member is not None and member.organization_id == organization_id and member.role == MemberRole.ADMIN
-    if not (actor.is_link_office or own_admin):
-        raise PermissionDenied("not_allowed", _("只有本单位管理员可以修改单位信息。"))
+    unknown = set(fields) - ORGANIZATION_PROFILE_FIELDS
+    if unknown:
+        raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
     with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=organization_id)
+        org = restrict(Organization, actor, "change").select_for_update().filter(pk=organization_id).first()
+        if org is None:
+            raise PermissionDenied("not_allowed", _("只有本单位管理员可以修改单位信息。"))
+        before = snapshot(org, fields)
         for field, value in fields.items():
             setattr(org, field, value)
+        full_clean_or_refuse(org, exclude=["key"])
         org.save(update_fields=[*fields, "updated_at"])
+        audit_record(
+            action="marketplace.organization.updated",
+            actor_user=actor_user,
+            obj=org,
+            changes=diff(before, snapshot(org, fields)),
+        )
     return org
 
 

@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import MarketAdmin, ReadOnlyAdmin
+from marketplace.admin_base import ReadOnlyAdmin
 
 from . import services
 from .models import Match, MatchFeedback, MatchRun, Synonym
 
 
 @admin.register(Synonym)
-class SynonymAdmin(MarketAdmin):
+class SynonymAdmin(ReadOnlyAdmin):
     """The link office extends the synonym groups; the analyzer picks them up on its next use."""
 
     list_display = ["term", "canonical", "updated_at"]
@@ -59,9 +59,6 @@ class MatchAdmin(ReadOnlyAdmin):
     """A scenario's ranking for its provider, its city staff and the link office; a supplier sees where its
     own products rank."""
 
-    region_path = "scenario__region"
-    provider_path = "scenario__provider"
-    supplier_path = "supplier"
     list_display = ["scenario", "rank", "product", "supplier", "score", "terms"]
     list_select_related = ["scenario", "product", "supplier"]
     search_fields = ["scenario__title", "product__name"]
@@ -70,8 +67,5 @@ class MatchAdmin(ReadOnlyAdmin):
 
 @admin.register(MatchFeedback)
 class MatchFeedbackAdmin(ReadOnlyAdmin):
-    provider_path = "organization"
-    supplier_path = "organization"
-    region_path = "scenario__region"
     list_display = ["scenario", "product", "organization", "verdict", "rank_seen", "created_at"]
     list_filter = ["verdict"]

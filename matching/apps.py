@@ -7,4 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = _("供需对接")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            policies,  # noqa: F401
+            signals,  # noqa: F401
+        )

@@ -17,11 +17,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.models import Product
 from marketplace.selectors import actor_for
 from scenarios.models import Agreement, Scenario
-from scenarios.selectors import scenario_is_visible_to
+from scenarios.policies import scenario_is_visible_to
 
 from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
@@ -324,5 +325,12 @@ def feedback_record(*, actor_user, scenario_id: int, product_id: int, verdict: s
                 "author": actor_user,
                 "rank_seen": match.rank if match else None,
             },
+        )
+        audit_record(
+            action="matching.feedback.recorded",
+            actor_user=actor_user,
+            obj=feedback,
+            changes={"verdict": [None, verdict]},
+            region_id=scenario.region_id,
         )
     return feedback

@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.admin import MarketAdmin, MarketInline, ReadOnlyAdmin, ReadOnlyInline, report_outcomes, role_of
 from common.errors import DomainError
+from common.policy import restrict
+from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, report_outcomes, role_of
 from marketplace.choices import Role
 from marketplace.models import Product, Region
 from marketplace.selectors import actor_for
@@ -20,9 +21,12 @@ from marketplace.selectors import actor_for
 from . import services
 from .admin_forms import (
     AgreementAdminForm,
+    AnnualTargetAdminForm,
     BenchmarkCaseAdminForm,
+    DemonstrationZoneAdminForm,
     ProgressReportAdminForm,
     ProposalAdminForm,
+    ReleaseEventAdminForm,
     ReminderRuleAdminForm,
     ScenarioAdminForm,
     TransitionForm,
@@ -50,7 +54,8 @@ from .models import (
     SupportGrant,
     TransitionLog,
 )
-from .selectors import PUBLIC_STATES, followup_board, plan_progress_report
+from .policies import meeting_requested, meeting_scenario_title, meeting_score
+from .selectors import followup_board, plan_progress_report
 from .zones import COMPONENT_LABELS
 
 
@@ -129,10 +134,7 @@ PROGRESS_FIELDS = [
 @admin.register(Scenario)
 class ScenarioAdmin(MarketAdmin):
     form = ScenarioAdminForm
-    region_path = "region_id"
-    provider_path = "provider_id"
-    city_staff_can_add = city_staff_can_change = True
-    owners_can_add = owners_can_change = (Role.PROVIDER,)
+    add_roles = (Role.PROVIDER, Role.CITY_STAFF, Role.LINK_OFFICE)
     list_display = ["title", "provider", "region", "sector_name", "category", "state", "release_event", "published_at"]
     list_filter = [
         "state",
@@ -194,16 +196,16 @@ class ScenarioAdmin(MarketAdmin):
     def sector_name(self, obj):
         return obj.sector.name
 
-    def has_module_permission(self, request):
-        # Suppliers browse the published scenarios (to propose); they own none.
-        return super().has_module_permission(request) or (request.user.is_staff and role_of(request) == Role.SUPPLIER)
-
-    def get_queryset(self, request):
-        if role_of(request) == Role.SUPPLIER:
-            return Scenario.objects.filter(state__in=PUBLIC_STATES).select_related(*self.list_select_related)
-        return super().get_queryset(request)
+    def get_readonly_fields(self, request, obj=None):
+        # The provider is chosen once, when staff draft a scenario for it; moving a scenario to another region
+        # is a change of the staff's (scenario_update checks who may).
+        fixed = ["provider"] if obj is not None else []
+        if obj is not None and role_of(request) == Role.PROVIDER:
+            fixed.append("region")
+        return [*self.readonly_fields, *fixed]
 
     def get_actions(self, request):
+        # Suppliers browse the published scenarios (to propose); the lifecycle is not theirs.
         return {} if role_of(request) == Role.SUPPLIER else super().get_actions(request)
 
     def get_fieldsets(self, request, obj=None):
@@ -214,8 +216,6 @@ class ScenarioAdmin(MarketAdmin):
 
 
 class ScenarioChildAdmin(MarketAdmin):
-    region_path = "scenario__region_id"
-    provider_path = "scenario__provider_id"
     autocomplete_fields = ["scenario"]
     list_select_related = ["scenario", "scenario__region"]
 
@@ -227,8 +227,7 @@ class ProposalAttachmentInline(DocumentInline):
 @admin.register(Proposal)
 class ProposalAdmin(ScenarioChildAdmin):
     form = ProposalAdminForm
-    supplier_path = "supplier_id"
-    owners_can_add = (Role.SUPPLIER,)
+    add_roles = (Role.SUPPLIER,)
     list_display = ["scenario", "supplier", "kind", "status", "price", "submitted_at"]
     list_filter = ["kind", "status", "scenario__region"]
     search_fields = ["scenario__title", "supplier__name", "key"]
@@ -246,17 +245,33 @@ class ProposalAdmin(ScenarioChildAdmin):
     list_select_related = ["scenario", "supplier"]
     inlines = [ProposalAttachmentInline]
 
+    editable = ["kind", "products", "price", "plan"]
+
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else ["key"]
+        if obj is None:
+            return ["key"]
+        if self.has_change_permission(request, obj):  # its supplier, while it waits for an answer
+            return [f for f in self.readonly_fields if f not in self.editable] + ["status", "decision_reason"]
+        return [*self.readonly_fields, "status", "decided_at", "decision_reason"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["scenario", "kind", "products", "price", "plan"]
-        return super().get_fields(request, obj)
+            return ["scenario", *self.editable]
+        return [
+            "key",
+            "scenario",
+            "supplier",
+            "status",
+            *self.editable,
+            "submitted_by",
+            "submitted_at",
+            "decided_at",
+            "decision_reason",
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "products":
-            kwargs["queryset"] = Product.objects.filter(supplier_id=actor_for(request.user).organization_id)
+        if db_field.name == "products":  # only its own products are the supplier's to offer
+            kwargs["queryset"] = restrict(Product, actor_for(request.user), "change")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -267,9 +282,7 @@ class AgreementDocumentInline(DocumentInline):
 @admin.register(Agreement)
 class AgreementAdmin(ScenarioChildAdmin):
     form = AgreementAdminForm
-    supplier_path = "suppliers"
-    city_staff_can_add = city_staff_can_change = True
-    owners_can_add = (Role.PROVIDER,)
+    add_roles = (Role.PROVIDER, Role.CITY_STAFF, Role.LINK_OFFICE)
     list_display = ["scenario", "signed_on", "amount", "supplier_names"]
     list_filter = ["signed_on", "scenario__region"]
     search_fields = ["scenario__title", "suppliers__name", "key"]
@@ -292,9 +305,7 @@ class ProgressEvidenceInline(DocumentInline):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScenarioChildAdmin):
     form = ProgressReportAdminForm
-    supplier_path = "scenario__agreements__suppliers"
-    city_staff_can_add = city_staff_can_change = True
-    owners_can_add = (Role.PROVIDER,)
+    add_roles = (Role.PROVIDER, Role.CITY_STAFF, Role.LINK_OFFICE)
     list_display = [
         "scenario",
         "reported_on",
@@ -309,10 +320,9 @@ class ProgressReportAdmin(ScenarioChildAdmin):
     inlines = [ProgressEvidenceInline]
 
 
-class SupportGrantInline(MarketInline):
+class SupportGrantInline(ReadOnlyInline):
     model = SupportGrant
-    extra = 1
-    autocomplete_fields = ["recipient"]
+    fields = readonly_fields = ["kind", "recipient", "amount", "granted_on"]
 
 
 class BenchmarkPictureInline(DocumentInline):
@@ -323,8 +333,7 @@ class BenchmarkPictureInline(DocumentInline):
 @admin.register(BenchmarkCase)
 class BenchmarkCaseAdmin(ScenarioChildAdmin):
     form = BenchmarkCaseAdminForm
-    supplier_path = "scenario__agreements__suppliers"
-    city_staff_can_add = city_staff_can_change = True
+    add_roles = (Role.CITY_STAFF, Role.LINK_OFFICE)
     list_display = ["title", "scenario", "recommended_national_pilot", "recommended_typical_case", "is_public"]
     list_filter = ["recommended_national_pilot", "recommended_typical_case", "is_public", "scenario__region"]
     search_fields = ["title", "background", "solution", "outcomes", "scenario__title"]
@@ -333,8 +342,8 @@ class BenchmarkCaseAdmin(ScenarioChildAdmin):
 
 @admin.register(DemonstrationZone)
 class DemonstrationZoneAdmin(MarketAdmin):
-    region_path = "region_id"
-    public = True
+    form = DemonstrationZoneAdminForm
+    add_roles = (Role.LINK_OFFICE,)
     list_display = ["name", "region", "sector", "status", "score", "designated_on", "national_applied_on"]
     list_filter = ["status", "region", "sector"]
     search_fields = ["name", "region__name", "sector__name"]
@@ -386,19 +395,19 @@ class DemonstrationZoneAdmin(MarketAdmin):
                 failed.append((zone.name, str(exc)))
         report_outcomes(self, request, done, failed, verb)
 
-    @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["change"])
+    @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["office"])
     def designate(self, request, queryset):
         self._each(request, queryset, services.zone_designate, _("已认定"))
 
-    @admin.action(description=gettext_lazy("申报国家级示范区"), permissions=["change"])
+    @admin.action(description=gettext_lazy("申报国家级示范区"), permissions=["office"])
     def apply_national(self, request, queryset):
         self._each(request, queryset, services.zone_apply_national, _("已申报"))
 
-    @admin.action(description=gettext_lazy("登记国家级认定"), permissions=["change"])
+    @admin.action(description=gettext_lazy("登记国家级认定"), permissions=["office"])
     def designate_national(self, request, queryset):
         self._each(request, queryset, services.zone_designate_national, _("已登记"))
 
-    @admin.action(description=gettext_lazy("将区内标杆案例纳入示范区"), permissions=["change"])
+    @admin.action(description=gettext_lazy("将区内标杆案例纳入示范区"), permissions=["office"])
     def include_scenarios(self, request, queryset):
         self._each(request, queryset, services.zone_include_scenarios, _("已纳入"))
 
@@ -412,7 +421,8 @@ class EventScenarioInline(ReadOnlyInline):
 
 @admin.register(ReleaseEvent)
 class ReleaseEventAdmin(MarketAdmin):
-    public = True
+    form = ReleaseEventAdminForm
+    add_roles = (Role.LINK_OFFICE,)
     list_display = ["name", "kind", "year", "quarter", "host_region", "date", "list_final", "scenario_count"]
     list_filter = ["kind", "year", "host_region", "list_final"]
     search_fields = ["name", "venue"]
@@ -427,7 +437,7 @@ class ReleaseEventAdmin(MarketAdmin):
     def scenario_count(self, obj):
         return obj.n_scenarios
 
-    @admin.action(description=gettext_lazy("发布活动的全部场景（全部成功或全部不发布）"), permissions=["change"])
+    @admin.action(description=gettext_lazy("发布活动的全部场景（全部成功或全部不发布）"), permissions=["office"])
     def publish_all(self, request, queryset):
         for event in queryset:
             try:
@@ -438,8 +448,19 @@ class ReleaseEventAdmin(MarketAdmin):
                 report_outcomes(self, request, [], [(event.name, str(exc)), *problems], "")
 
 
-class AnnualTargetInline(MarketInline):
+class AnnualTargetInline(ReadOnlyInline):
     model = AnnualTarget
+    fields = readonly_fields = ["metric", "value"]
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(MarketAdmin):
+    """The link office sets a year's targets (through `annual_target_set`); everyone reads them."""
+
+    form = AnnualTargetAdminForm
+    list_display = ["plan", "metric", "value"]
+    list_filter = ["plan"]
+    readonly_fields = ["plan", "metric"]
 
 
 @admin.register(AnnualPlan)
@@ -487,20 +508,46 @@ class AnnualPlanAdmin(MarketAdmin):
 
 
 @admin.register(DockingMeeting)
-class DockingMeetingAdmin(MarketAdmin):
-    region_path = "scenario__region_id"
-    provider_path = "scenario__provider_id"
-    supplier_path = "supplier_id"
-    list_display = ["event", "starts_at", "table", "scenario", "supplier", "requested", "score"]
-    list_filter = ["event", "requested"]
-    list_select_related = ["event", "scenario", "supplier"]
-    search_fields = ["scenario__title", "supplier__name"]
+class DockingMeetingAdmin(ReadOnlyAdmin):
+    """Each meeting tells the reader only what the policy lets it know: an unpublished scenario's title, the
+    request (which reveals a proposal) and the score are the insiders'."""
+
+    list_display = [
+        "event",
+        "starts_at",
+        "table",
+        "scenario_title",
+        "provider",
+        "supplier",
+        "was_requested",
+        "match_score",
+    ]
+    list_filter = ["event"]
+    list_select_related = ["event", "scenario", "provider", "supplier"]
+    search_fields = ["supplier__name", "provider__name"]
+    fields = readonly_fields = list_display
+
+    @admin.display(description=gettext_lazy("应用场景"))
+    def scenario_title(self, obj):
+        return meeting_scenario_title(self.actor(self._request), obj)
+
+    @admin.display(description=gettext_lazy("主动申请"))
+    def was_requested(self, obj):
+        value = meeting_requested(self.actor(self._request), obj)
+        return "—" if value is None else (_("是") if value else _("否"))
+
+    @admin.display(description=gettext_lazy("匹配得分"))
+    def match_score(self, obj):
+        value = meeting_score(self.actor(self._request), obj)
+        return "—" if value is None else f"{value:.3f}"
+
+    def get_queryset(self, request):
+        self._request = request  # the display columns answer for this reader
+        return super().get_queryset(request)
 
 
 @admin.register(TransitionLog)
 class TransitionLogAdmin(ReadOnlyAdmin):
-    region_path = "scenario__region_id"
-    provider_path = "scenario__provider_id"
     list_display = ["at", "scenario", transition_label, "from_state", "to_state", "actor", "reason"]
     list_filter = ["transition", "to_state", "at"]
     search_fields = ["scenario__title", "reason", "actor__username"]
@@ -513,6 +560,7 @@ class ReminderRuleAdmin(MarketAdmin):
     """The follow-up rules: city staff read them, the link office tunes them (through the service)."""
 
     form = ReminderRuleAdminForm
+    staff_only = True
     list_display = ["code", *ReminderRule.SETTINGS, "updated_at"]
     readonly_fields = ["code"]
 
@@ -525,9 +573,6 @@ class ReminderRuleAdmin(MarketAdmin):
 
 @admin.register(CooperationCheckIn)
 class CooperationCheckInAdmin(ReadOnlyAdmin):
-    region_path = "scenario__region_id"
-    provider_path = "scenario__provider_id"
-    supplier_path = "organization_id"
     list_display = ["scenario", "period", "organization", "running", "comment", "answered_at"]
     list_filter = ["running", "period"]
     search_fields = ["scenario__title", "organization__name"]
@@ -536,8 +581,6 @@ class CooperationCheckInAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    region_path = "region_id"
-    provider_path = "organization_id"
     list_display = ["raised_on", "rule", "message", "status", "times_notified", "next_notify_on", "region"]
     list_filter = ["rule", "status", "region"]
     search_fields = ["message"]

@@ -5,11 +5,21 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ServiceForm
+from marketplace.admin_base import ServiceForm
 
 from . import services
 from .lifecycle import Transition
-from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, ReleaseEvent, ReminderRule, Scenario
+from .models import (
+    Agreement,
+    AnnualTarget,
+    BenchmarkCase,
+    DemonstrationZone,
+    ProgressReport,
+    Proposal,
+    ReleaseEvent,
+    ReminderRule,
+    Scenario,
+)
 from .services.records import SCENARIO_EDITABLE_FIELDS
 
 
@@ -37,18 +47,22 @@ class TransitionForm(forms.Form):
 
 
 class ScenarioAdminForm(ServiceForm):
+    """Drafting, and editing while the policy allows. The provider is chosen once, at creation; the region
+    moves only through `scenario_update`, which checks who may move it."""
+
     class Meta:
         model = Scenario
         fields = ["provider", *sorted(SCENARIO_EDITABLE_FIELDS)]
 
-    def apply(self, cleaned):
+    def create(self, cleaned):
         fields = {f: cleaned[f] for f in SCENARIO_EDITABLE_FIELDS if f in cleaned}
-        if self.instance.pk is None:
-            return services.scenario_create(actor_user=self.actor_user, provider=cleaned.get("provider"), **fields)
-        changed = {f: v for f, v in fields.items() if f in self.changed_data}
-        if changed:
-            return services.scenario_update(scenario_id=self.instance.pk, actor_user=self.actor_user, **changed)
-        return None
+        return services.scenario_create(actor_user=self.actor_user, provider=cleaned.get("provider"), **fields)
+
+    def update(self, cleaned, changed):
+        fields = {f: cleaned[f] for f in changed if f in SCENARIO_EDITABLE_FIELDS}
+        if not fields:
+            return None
+        return services.scenario_update(scenario_id=self.instance.pk, actor_user=self.actor_user, **fields)
 
 
 class ProposalAdminForm(ServiceForm):
@@ -56,16 +70,22 @@ class ProposalAdminForm(ServiceForm):
         model = Proposal
         fields = ["scenario", "kind", "products", "price", "plan"]
 
-    def apply(self, cleaned):
-        if self.instance.pk is not None:
-            return None
+    def _terms(self, cleaned):
+        return {
+            "kind": cleaned["kind"],
+            "product_ids": [p.pk for p in cleaned["products"]],
+            "price": cleaned["price"],
+            "plan": cleaned["plan"],
+        }
+
+    def create(self, cleaned):
         return services.proposal_submit(
-            scenario_id=cleaned["scenario"].pk,
-            actor_user=self.actor_user,
-            kind=cleaned["kind"],
-            product_ids=[p.pk for p in cleaned["products"]],
-            price=cleaned["price"],
-            plan=cleaned["plan"],
+            scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **self._terms(cleaned)
+        )
+
+    def update(self, cleaned, changed):
+        return services.proposal_revise(
+            proposal_id=self.instance.pk, actor_user=self.actor_user, **self._terms(cleaned)
         )
 
 
@@ -74,9 +94,7 @@ class AgreementAdminForm(ServiceForm):
         model = Agreement
         fields = ["scenario", "suppliers", "products", "signed_on", "amount", "summary"]
 
-    def apply(self, cleaned):
-        if self.instance.pk is not None:
-            return None
+    def create(self, cleaned):
         return services.agreement_create(
             scenario_id=cleaned["scenario"].pk,
             actor_user=self.actor_user,
@@ -101,9 +119,7 @@ class ProgressReportAdminForm(ServiceForm):
             "cooperation_started",
         ]
 
-    def apply(self, cleaned):
-        if self.instance.pk is not None:
-            return None
+    def create(self, cleaned):
         data = {k: v for k, v in cleaned.items() if k != "scenario"}
         return services.progress_report_create(scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **data)
 
@@ -123,11 +139,46 @@ class BenchmarkCaseAdminForm(ServiceForm):
             "is_public",
         ]
 
-    def apply(self, cleaned):
-        if self.instance.pk is not None:
-            return None
+    def create(self, cleaned):
         data = {k: v for k, v in cleaned.items() if k != "scenario"}
         return services.benchmark_case_create(scenario_id=cleaned["scenario"].pk, actor_user=self.actor_user, **data)
+
+
+class ReleaseEventAdminForm(ServiceForm):
+    class Meta:
+        model = ReleaseEvent
+        fields = ["name", "kind", "year", "quarter", "host_region", "date", "venue"]
+
+    def create(self, cleaned):
+        return services.release_event_create(actor_user=self.actor_user, **cleaned)
+
+
+class DemonstrationZoneAdminForm(ServiceForm):
+    class Meta:
+        model = DemonstrationZone
+        fields = ["name", "region", "sector"]
+
+    def create(self, cleaned):
+        return services.zone_nominate(
+            region_code=cleaned["region"].code,
+            sector_code=cleaned["sector"].code,
+            name=cleaned.get("name") or "",
+            actor_user=self.actor_user,
+        )
+
+
+class AnnualTargetAdminForm(ServiceForm):
+    class Meta:
+        model = AnnualTarget
+        fields = ["value"]
+
+    def update(self, cleaned, changed):
+        return services.annual_target_set(
+            year=self.instance.plan.year,
+            metric=self.instance.metric,
+            value=cleaned["value"],
+            actor_user=self.actor_user,
+        )
 
 
 class ReminderRuleAdminForm(ServiceForm):
@@ -135,5 +186,7 @@ class ReminderRuleAdminForm(ServiceForm):
         model = ReminderRule
         fields = list(ReminderRule.SETTINGS)
 
-    def apply(self, cleaned):
-        return services.reminder_rule_update(code=self.instance.code, actor_user=self.actor_user, **cleaned)
+    def update(self, cleaned, changed):
+        return services.reminder_rule_update(
+            code=self.instance.code, actor_user=self.actor_user, **{f: cleaned[f] for f in changed}
+        )

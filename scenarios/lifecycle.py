@@ -66,6 +66,17 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# A proposal's life, whole: who moves it where. Only a waiting (submitted) proposal is revised or withdrawn;
+# an answer is final, except that a withdrawn proposal may be submitted again while the scenario is open.
+PROPOSAL_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({"withdrawn"}), "submitted"),  # a first submission has no source state
+    "revise": (frozenset({"submitted"}), "submitted"),
+    "withdraw": (frozenset({"submitted"}), "withdrawn"),
+    "decline": (frozenset({"submitted"}), "declined"),
+    "accept": (frozenset({"submitted", "declined"}), "accepted"),  # the agreement names its supplier
+}
+
+
 # Log entries that are not transitions of the table: a scenario's creation and its import from a file.
 OTHER_LOG_ENTRIES = {"create": _("创建"), "import": _("导入")}
 

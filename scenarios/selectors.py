@@ -11,11 +11,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.choices import Role
+from common.policy import restrict
 from marketplace.selectors import Actor
 
 from .choices import (
-    PUBLIC_STATES,
     EventKind,
     FollowupStatus,
     ProposalStatus,
@@ -25,7 +24,7 @@ from .choices import (
     TargetMetric,
 )
 from .followup import day_start
-from .lifecycle import TRANSITIONS, Transition, Who
+from .lifecycle import TRANSITIONS
 from .models import (
     Agreement,
     AnnualPlan,
@@ -40,115 +39,43 @@ from .models import (
     Scenario,
     TransitionLog,
 )
+from .policies import meeting_requested, meeting_scenario_title
 
 MANUFACTURING = "manufacturing"  # the top-level sector whose scenarios seed 000 counts
-
-# "Everything": an explicit condition, because an empty Q() vanishes when OR-ed with another one.
-EVERYTHING = Q(pk__isnull=False)
-NOTHING = Q(pk__in=[])
-
-
-def scenario_visibility_q(actor: Actor) -> Q:
-    # Public scenarios always carry a publication date (a database constraint); saying so lets the
-    # planner skip the undated drafts that a descending date order would otherwise meet first.
-    public = Q(state__in=PUBLIC_STATES, published_at__isnull=False)
-    if sees_only_public(actor):
-        return public
-    if actor.is_link_office:
-        return EVERYTHING
-    if actor.is_city_staff:
-        return public | Q(region_id=actor.region_id)
-    return public | Q(provider_id=actor.organization_id)
-
-
-def sees_only_public(actor: Actor) -> bool:
-    """The public, suppliers and every organisation that provides no scenario: published ones only."""
-    return not (actor.is_link_office or actor.is_city_staff or actor.role == Role.PROVIDER)
 
 
 def scenario_list_for(actor: Actor) -> QuerySet[Scenario]:
     """What the actor may see, with what a list shows of each scenario.
 
     Four joins at most: PostgreSQL's planning time grows steeply with each one (six joins planned in
-    ~10 ms against ~1.5 ms for four, at 100,000 scenarios), so the plan's year comes by prefetch. The link
-    office gets no condition at all: even an always-true one names a column, and that keeps counts from
-    being index-only scans of the filter's index."""
-    visible = Scenario.objects.all() if actor.is_link_office else Scenario.objects.filter(scenario_visibility_q(actor))
-    return visible.select_related("provider", "region", "sector", "release_event").prefetch_related("plan")
-
-
-def scenario_is_visible_to(actor: Actor, scenario: Scenario) -> bool:
-    if scenario.state in PUBLIC_STATES or actor.is_link_office:
-        return True
-    if actor.is_city_staff:
-        return scenario.region_id == actor.region_id
-    return actor.role == Role.PROVIDER and scenario.provider_id == actor.organization_id
-
-
-def actor_is(actor: Actor, who: Who, scenario: Scenario) -> bool:
-    if who is Who.LINK_OFFICE:
-        return actor.is_link_office
-    if who is Who.REGION_STAFF:
-        return actor.is_city_staff and actor.region_id == scenario.region_id
-    return actor.role == Role.PROVIDER and actor.organization_id == scenario.provider_id
-
-
-def actor_may_perform(actor: Actor, t: Transition, scenario: Scenario) -> bool:
-    return any(actor_is(actor, who, scenario) for who in t.who)
-
-
-def proposal_visibility_q(actor: Actor) -> Q:
-    """A proposal is seen by its supplier, the provider, the region's city staff and the link office only."""
-    if actor.is_link_office:
-        return EVERYTHING
-    if actor.is_city_staff:
-        return Q(scenario__region_id=actor.region_id)
-    if actor.role == Role.PROVIDER:
-        return Q(scenario__provider_id=actor.organization_id)
-    if actor.role == Role.SUPPLIER:
-        return Q(supplier_id=actor.organization_id)
-    return NOTHING
+    ~10 ms against ~1.5 ms for four, at 100,000 scenarios), so the plan's year comes by prefetch."""
+    return (
+        restrict(Scenario, actor)
+        .select_related("provider", "region", "sector", "release_event")
+        .prefetch_related("plan")
+    )
 
 
 def proposal_list_for(actor: Actor) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(proposal_visibility_q(actor)).select_related(
-        "scenario", "supplier", "scenario__region"
-    )
-
-
-def party_q(actor: Actor, scenario: str = "scenario", suppliers: str | None = None) -> Q:
-    """Records of a scenario's cooperation (agreements, progress, documents) are seen by its provider, the
-    region's city staff, the link office and the contracted suppliers."""
-    if actor.is_link_office:
-        return EVERYTHING
-    if actor.is_city_staff:
-        return Q(**{f"{scenario}__region_id": actor.region_id})
-    if actor.role == Role.PROVIDER:
-        return Q(**{f"{scenario}__provider_id": actor.organization_id})
-    if actor.role == Role.SUPPLIER:
-        return Q(**{suppliers or f"{scenario}__agreements__suppliers": actor.organization_id})
-    return NOTHING
+    return restrict(Proposal, actor).select_related("scenario", "supplier", "scenario__region")
 
 
 def agreement_list_for(actor: Actor) -> QuerySet[Agreement]:
-    ids = Agreement.objects.filter(party_q(actor, suppliers="suppliers")).values("pk")
-    return Agreement.objects.filter(pk__in=ids).select_related("scenario").prefetch_related("suppliers", "products")
+    return restrict(Agreement, actor).select_related("scenario").prefetch_related("suppliers", "products")
 
 
 def progress_report_list_for(actor: Actor) -> QuerySet[ProgressReport]:
-    ids = ProgressReport.objects.filter(party_q(actor)).values("pk")
-    return ProgressReport.objects.filter(pk__in=ids).select_related("scenario", "author")
+    return restrict(ProgressReport, actor).select_related("scenario", "author")
 
 
 def benchmark_case_list_for(actor: Actor) -> QuerySet[BenchmarkCase]:
-    """Designated, public cases are the public gallery; the parties also see their nominations."""
-    public = Q(is_public=True, scenario__state__in=(ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION))
-    ids = BenchmarkCase.objects.filter(public | party_q(actor)).values("pk")
     return (
-        BenchmarkCase.objects.filter(pk__in=ids)
-        .select_related("scenario", "scenario__region")
-        .prefetch_related("support_grants")
+        restrict(BenchmarkCase, actor).select_related("scenario", "scenario__region").prefetch_related("support_grants")
     )
+
+
+def transition_log_for(actor: Actor, scenario: Scenario) -> QuerySet[TransitionLog]:
+    return restrict(TransitionLog, actor).filter(scenario=scenario).select_related("actor").order_by("at", "id")
 
 
 # --- The annual plan's pace ----------------------------------------------------------------------------------
@@ -266,15 +193,7 @@ def plan_progress(year: int, as_of: datetime.date) -> list[TargetProgress]:
 
 
 def reminder_list_for(actor: Actor) -> QuerySet[Reminder]:
-    """City staff see their region's reminders, providers their own, the link office all of them."""
-    reminders = Reminder.objects.select_related("region", "content_type")
-    if actor.is_link_office:
-        return reminders
-    if actor.is_city_staff:
-        return reminders.filter(region_id=actor.region_id)
-    if actor.role == Role.PROVIDER:
-        return reminders.filter(organization_id=actor.organization_id)
-    return reminders.none()
+    return restrict(Reminder, actor).select_related("region", "content_type")
 
 
 BOARD_STATES = {
@@ -373,7 +292,7 @@ def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
             log.reason,
             log.actor.username if log.actor else "",
         )
-        for log in scenario.transitions.select_related("actor")
+        for log in transition_log_for(actor, scenario)
     ]
     for p in proposal_list_for(actor).filter(scenario=scenario):
         entries.append(TimelineEntry(p.submitted_at, "proposal", f"{p.get_kind_display()}：{p.supplier.name}"))
@@ -385,7 +304,7 @@ def scenario_timeline(actor: Actor, scenario: Scenario) -> list[TimelineEntry]:
     for r in progress_report_list_for(actor).filter(scenario=scenario):
         title = f"{r.milestone or r.summary[:40]}（{r.progress_percent}%）"
         entries.append(TimelineEntry(day_start(r.reported_on), "progress_report", title, r.summary))
-    for c in scenario.check_ins.select_related("organization"):
+    for c in restrict(CooperationCheckIn, actor).filter(scenario=scenario).select_related("organization"):
         verdict = _("合作正常运行") if c.running else _("合作未正常开展")
         entries.append(TimelineEntry(c.answered_at, "check_in", f"{c.organization.name}：{verdict}", c.comment))
     reminders = reminder_list_for(actor).filter(
@@ -431,29 +350,19 @@ class AgendaRow:
 
 
 def agenda_for(actor: Actor, event: ReleaseEvent) -> list[AgendaRow]:
-    """The meetings the actor may see: the link office all; city staff those on their region's scenarios;
-    a provider or supplier its own. Whether a meeting was requested reveals a proposal, so it shows only to
-    whom the proposal is visible; a scenario not yet published is named only to those who may see it."""
-    meetings = DockingMeeting.objects.filter(event=event).select_related("scenario", "provider", "supplier")
-    if actor.is_city_staff:
-        meetings = meetings.filter(scenario__region_id=actor.region_id)
-    elif not actor.is_link_office:
-        meetings = meetings.filter(Q(provider_id=actor.organization_id) | Q(supplier_id=actor.organization_id))
-    rows = []
-    for m in meetings.order_by("starts_at", "table"):
-        insider = actor.is_link_office or actor.is_city_staff or actor.organization_id == m.provider_id
-        sees_title = insider or m.scenario.state in PUBLIC_STATES
-        rows.append(
-            AgendaRow(
-                m.starts_at,
-                m.table,
-                m.provider.name,
-                m.supplier.name,
-                m.scenario.title if sees_title else _("（发布会当天公布）"),
-                m.requested if insider or actor.organization_id == m.supplier_id else None,
-            )
+    """The meetings the actor may see, each telling only what the policy lets the actor know."""
+    meetings = restrict(DockingMeeting, actor).filter(event=event).select_related("scenario", "provider", "supplier")
+    return [
+        AgendaRow(
+            m.starts_at,
+            m.table,
+            m.provider.name,
+            m.supplier.name,
+            meeting_scenario_title(actor, m),
+            meeting_requested(actor, m),
         )
-    return rows
+        for m in meetings.order_by("starts_at", "table")
+    ]
 
 
 def plan_progress_report(year: int, as_of: datetime.date) -> dict:

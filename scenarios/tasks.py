@@ -15,7 +15,7 @@ from marketplace.selectors import city_staff_of, members_of
 from marketplace.services import notification_send
 
 from .choices import ProposalStatus, ScenarioState
-from .models import Proposal, TransitionLog
+from .models import Proposal, ProposalRevision, TransitionLog
 
 RETRY = dict(
     autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=300, max_retries=5, acks_late=True
@@ -76,6 +76,33 @@ def proposal_received(proposal_id: int) -> int:
             title=title,
             link=_scenario_link(scenario.pk),
             dedupe_key=f"proposal:{proposal.pk}:received",
+        )
+
+
+@shared_task(**RETRY)
+def proposal_revised(revision_id: int) -> int:
+    """A supplier revised its waiting proposal: the provider hears of it, once per revision."""
+    revision = (
+        ProposalRevision.objects.select_related("proposal__scenario", "proposal__supplier")
+        .filter(pk=revision_id)
+        .first()
+    )
+    if revision is None:
+        return 0
+    proposal, scenario = revision.proposal, revision.proposal.scenario
+
+    def title():
+        return _("“{supplier}”修改了对场景“{title}”的方案（第{n}版）").format(
+            supplier=proposal.supplier.name, title=scenario.title, n=revision.number
+        )
+
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of([scenario.provider_id])],
+            kind=NotificationKind.PROPOSAL,
+            title=title,
+            link=_scenario_link(scenario.pk),
+            dedupe_key=f"proposal:{proposal.pk}:revision:{revision.number}",
         )
 
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "audit",
     "marketplace",
     "scenarios",
     "matching",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -235,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous write is then answered 401 with WWW-Authenticate, not 403.
@@ -264,6 +269,9 @@ REST_FRAMEWORK = {
         "login": env("API_THROTTLE_LOGIN", default="20/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Reverse proxies in front of the platform: the client address (throttles, lock-out, audit) is the one
+    # the last of them saw. 0: X-Forwarded-For is ignored, as any client can write it.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI 应用场景开放平台 API",

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as AuthLocked
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
@@ -14,10 +13,10 @@ from rest_framework.views import APIView
 
 from common.api import actor, errors, no_content
 from common.errors import DomainError
+from common.policy import permits, restrict
 
 from .. import services
 from ..auth import login_locked
-from ..choices import Role
 from ..filtersets import ProductFilter
 from ..models import Member, Notification, Organization, Product, Region, Sector
 from .serializers import (
@@ -114,8 +113,7 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["user__username"]
 
     def get_queryset(self):
-        org_id = actor(self.request).organization_id
-        return Member.objects.filter(organization_id=org_id).select_related("user")
+        return restrict(Member, actor(self.request)).select_related("user")
 
 
 class ProductViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -129,11 +127,7 @@ class ProductViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def get_queryset(self):
         qs = Product.objects.select_related("supplier", "supplier__region").prefetch_related("capabilities", "sectors")
-        who = actor(self.request)
-        if who.is_link_office:
-            return qs
-        own = Q(supplier_id=who.organization_id) if who.role == Role.SUPPLIER else Q(pk__in=[])
-        return qs.filter(Q(is_active=True) | own)
+        return restrict(qs, actor(self.request))
 
     @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer, **errors(400, 401, 403)})
     def create(self, request, *args, **kwargs):
@@ -145,7 +139,7 @@ class ProductViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer, **errors(400, 401, 403, 404)})
     def partial_update(self, request, *args, **kwargs):
         product = self.get_object()
-        if not (actor(request).is_link_office or product.supplier_id == actor(request).organization_id):
+        if not permits(actor(request), "change", product):
             raise DomainError("not_allowed", _("只能修改本企业的产品。"), status=403)
         data = ProductWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -166,7 +160,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user)
+        return restrict(Notification, actor(self.request))
 
     @extend_schema(request=None, responses={200: NotificationSerializer, **errors(401, 404)})
     @action(detail=True, methods=["post"])

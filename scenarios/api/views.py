@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 from common.api import actor, errors
 from common.errors import DomainError
 from common.filters import check_filters
+from common.policy import restrict
 from common.uploads import CheckedMultiPartParser
+from marketplace.selectors import ANONYMOUS
 from matching.search import public_scenario_ranking
 
 from .. import services
@@ -24,11 +26,10 @@ from ..filtersets import (
     ScenarioRecordFilter,
     ScenarioSearchFilter,
 )
-from ..lifecycle import TRANSITIONS, Who
+from ..lifecycle import TRANSITIONS
 from ..models import AnnualPlan, DemonstrationZone, Scenario
+from ..policies import is_insider, sees_only_public
 from ..selectors import (
-    PUBLIC_STATES,
-    actor_is,
     agreement_list_for,
     benchmark_case_list_for,
     plan_progress_report,
@@ -36,7 +37,7 @@ from ..selectors import (
     proposal_list_for,
     scenario_list_for,
     scenario_timeline,
-    sees_only_public,
+    transition_log_for,
 )
 from ..zones import zone_scores
 from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
@@ -162,9 +163,9 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     def transitions(self, request, pk=None):
         scenario = self.get_object()
         who = actor(request)
-        if not any(actor_is(who, w, scenario) for w in (Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)):
+        if not is_insider(who, scenario):
             raise DomainError("not_allowed", _("流转记录仅对场景提供方、所在市州和链长办可见。"), status=403)
-        logs = scenario.transitions.select_related("actor").order_by("at", "id")
+        logs = transition_log_for(who, scenario)
         return Response(TransitionLogSerializer(logs, many=True).data)
 
     attachments = upload_action("attachments")
@@ -176,7 +177,7 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         reports, check-ins and reminders. For its provider, its city staff and the link office."""
         scenario = self.get_object()
         who = actor(request)
-        if not any(actor_is(who, w, scenario) for w in (Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)):
+        if not is_insider(who, scenario):
             raise DomainError("not_allowed", _("跟踪时间线仅对场景提供方、所在市州和链长办可见。"), status=403)
         return Response(TimelineEntrySerializer(scenario_timeline(who, scenario), many=True).data)
 
@@ -259,14 +260,13 @@ class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         request=ProposalWriteSerializer, responses={200: ProposalSerializer, **errors(400, 401, 403, 404, 409)}
     )
     def partial_update(self, request, *args, **kwargs):
+        """Its supplier revises a waiting proposal; each revision is kept and the provider told."""
         proposal = self.get_object()
-        if proposal.supplier_id != actor(request).organization_id:
-            raise DomainError("not_allowed", _("只能修改本企业的方案。"), status=403)
         data = _valid(ProposalWriteSerializer, request.data, partial=True)
         if data.get("scenario", proposal.scenario_id) != proposal.scenario_id:
             raise DomainError("invalid", _("不能更换方案所属场景。"), fields={"scenario": [_("不能更换。")]})
-        proposal = services.proposal_submit(
-            scenario_id=proposal.scenario_id,
+        services.proposal_revise(
+            proposal_id=proposal.pk,
             actor_user=request.user,
             kind=data.get("kind", proposal.kind),
             product_ids=data.get("products", [p.pk for p in proposal.products.all()]),
@@ -359,7 +359,7 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def get_queryset(self):
         replications = Prefetch(
             "replications",
-            queryset=Scenario.objects.filter(state__in=PUBLIC_STATES).select_related("region").order_by("published_at"),
+            queryset=restrict(Scenario, ANONYMOUS).select_related("region").order_by("published_at"),
             to_attr="public_replications",
         )
         return (

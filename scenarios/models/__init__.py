@@ -1,4 +1,12 @@
-from .deals import Agreement, AgreementDocument, ProgressEvidence, ProgressReport, Proposal, ProposalAttachment
+from .deals import (
+    Agreement,
+    AgreementDocument,
+    ProgressEvidence,
+    ProgressReport,
+    Proposal,
+    ProposalAttachment,
+    ProposalRevision,
+)
 from .followup import CooperationCheckIn, Reminder, ReminderRule
 from .planning import AnnualPlan, AnnualTarget, DockingMeeting, ReleaseEvent
 from .recognition import (
@@ -26,6 +34,7 @@ __all__ = [
     "ProgressReport",
     "Proposal",
     "ProposalAttachment",
+    "ProposalRevision",
     "ReleaseEvent",
     "Reminder",
     "ReminderRule",

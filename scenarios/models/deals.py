@@ -58,6 +58,33 @@ class Proposal(models.Model):
         return f"{self.supplier} → {self.scenario}"
 
 
+class ProposalRevision(models.Model):
+    """Each version of a proposal's terms as its supplier submitted them, numbered from 1; kept forever so the
+    provider sees what changed and nothing is rewritten unseen."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("对接方案"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("版本"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ProposalKind.choices)
+    price = models.DecimalField(_("报价（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    plan = models.TextField(_("实施方案"), blank=True)
+    product_ids = models.JSONField(_("拟提供产品"), default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = _("方案版本")
+        verbose_name_plural = _("方案版本")
+        ordering = ["proposal", "number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="proposal_revision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} v{self.number}"
+
+
 class ProposalAttachment(AttachmentBase):
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("对接方案"), on_delete=models.CASCADE, related_name="attachments"

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import NotFound, PermissionDenied
 from common.uploads import check_upload
-from marketplace.choices import Role
-from marketplace.selectors import Actor, actor_for
+from marketplace.selectors import actor_for
 
-from ..lifecycle import Who
 from ..models import (
     Agreement,
     AgreementDocument,
@@ -30,8 +29,8 @@ from ..models import (
     Scenario,
     ScenarioAttachment,
 )
+from ..policies import may_attach
 from ..selectors import (
-    actor_is,
     agreement_list_for,
     benchmark_case_list_for,
     progress_report_list_for,
@@ -57,16 +56,6 @@ KINDS = {
 }
 
 
-def _may_attach(actor: Actor, kind: str, parent) -> bool:
-    if kind == "proposal":
-        return actor.role == Role.SUPPLIER and parent.supplier_id == actor.organization_id
-    scenario = parent if kind == "scenario" else parent.scenario
-    who = (
-        (Who.REGION_STAFF, Who.LINK_OFFICE) if kind == "picture" else (Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
-    )
-    return any(actor_is(actor, w, scenario) for w in who)
-
-
 def attachment_add(*, kind: str, parent_id: int, actor_user, upload: UploadedFile):
     """Attach a checked document to a record the actor may change."""
     actor = actor_for(actor_user)
@@ -74,11 +63,11 @@ def attachment_add(*, kind: str, parent_id: int, actor_user, upload: UploadedFil
     parent = spec.visible(actor).filter(pk=parent_id).first()
     if parent is None:
         raise NotFound("not_found", _("记录不存在。"))
-    if not _may_attach(actor, kind, parent):
+    if not may_attach(actor, kind, parent):
         raise PermissionDenied("not_allowed", _("您无权为该记录上传文件。"))
     checked = check_upload(upload)
     with transaction.atomic():
-        return spec.model.objects.create(
+        attachment = spec.model.objects.create(
             **{spec.field: parent},
             file=upload,
             original_name=checked.name,
@@ -86,6 +75,13 @@ def attachment_add(*, kind: str, parent_id: int, actor_user, upload: UploadedFil
             size=checked.size,
             uploaded_by=actor_user,
         )
+        audit_record(
+            action=f"scenarios.{kind}.attachment_added",
+            actor_user=actor_user,
+            obj=parent,
+            payload={"attachment": attachment.pk, "name": checked.name, "size": checked.size},
+        )
+        return attachment
 
 
 def attachment_for_download(*, kind: str, attachment_id: int, actor_user):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import actor_for
 
@@ -103,6 +104,7 @@ def docking_schedule(
     slot = datetime.timedelta(minutes=slot_minutes)
     with transaction.atomic():
         ReleaseEvent.objects.select_for_update().filter(pk=event.pk).first()
+        previous = DockingMeeting.objects.filter(event=event).count()
         DockingMeeting.objects.filter(event=event).delete()
         DockingMeeting.objects.bulk_create(
             DockingMeeting(
@@ -120,6 +122,13 @@ def docking_schedule(
         met_providers, met_suppliers = {m.provider for m in meetings}, {m.supplier for m in meetings}
         left_out = ({c.provider for c in candidates} - met_providers) | (
             {c.supplier for c in candidates} - met_suppliers
+        )
+        audit_record(
+            action="scenarios.release_event.meetings_scheduled",
+            actor_user=actor_user,
+            obj=event,
+            changes={"meetings": [previous, len(meetings)]},
+            region_id=event.host_region_id,
         )
         from .. import tasks
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.models import Region
 from marketplace.selectors import actor_for
@@ -64,6 +65,7 @@ def release_event_plan_year(*, year: int, actor_user) -> list[ReleaseEvent]:
                     date=datetime.date(year, quarter * 3, 15),
                 )
             )
+            audit_record(action="scenarios.release_event.planned", actor_user=actor_user, obj=created[-1])
     return created
 
 
@@ -79,6 +81,7 @@ def release_event_set_list(
         if event is None:
             raise NotFound("not_found", _("发布活动不存在。"))
         wanted = list(Scenario.objects.select_for_update().filter(pk__in=scenario_ids).order_by("pk"))
+        before = sorted(Scenario.objects.filter(release_event=event).values_list("pk", flat=True))
         missing = set(scenario_ids) - {s.pk for s in wanted}
         refused = [
             _("场景“{title}”尚未审核通过，不能列入清单。").format(title=s.title)
@@ -93,8 +96,17 @@ def release_event_set_list(
             release_event=None
         )
         Scenario.objects.filter(pk__in=scenario_ids, state=ScenarioState.APPROVED).update(release_event=event)
+        old_final = event.list_final
         event.list_final = final
         event.save(update_fields=["list_final"])
+        after = sorted(Scenario.objects.filter(release_event=event).values_list("pk", flat=True))
+        audit_record(
+            action="scenarios.release_event.list_set",
+            actor_user=actor_user,
+            obj=event,
+            changes={"scenarios": [before, after], "list_final": [old_final, final]},
+            region_id=event.host_region_id,
+        )
     return list(
         Scenario.objects.filter(release_event=event).order_by("sector__parent__sort_order", "sector__sort_order", "pk")
     )

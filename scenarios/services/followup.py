@@ -20,6 +20,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, diff, snapshot
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 from marketplace.choices import NotificationKind, OrganizationKind
 from marketplace.models import Member
@@ -244,6 +245,13 @@ def cooperation_check_in(*, scenario_id: int, actor_user, running: bool, comment
             period=period,
             defaults={"running": running, "comment": comment, "answered_by": actor_user},
         )
+        audit_record(
+            action="scenarios.check_in.answered",
+            actor_user=actor_user,
+            obj=check_in,
+            changes={"running": [None, running], "comment": [None, comment]},
+            payload={"period": period},
+        )
     return check_in
 
 
@@ -261,8 +269,15 @@ def reminder_rule_update(*, code: str, actor_user, **fields) -> ReminderRule:
         rule = ReminderRule.objects.select_for_update().filter(code=code).first()
         if rule is None:
             raise NotFound("not_found", _("提醒规则不存在。"))
+        before = snapshot(rule, fields)
         for name, value in fields.items():
             setattr(rule, name, value)
         full_clean_or_refuse(rule)
         rule.save()
+        audit_record(
+            action="scenarios.reminder_rule.updated",
+            actor_user=actor_user,
+            obj=rule,
+            changes=diff(before, snapshot(rule, fields)),
+        )
     return rule

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import Actor, actor_for
 
@@ -17,7 +18,7 @@ from ..choices import ProposalStatus, ScenarioState
 from ..guards import GUARDS
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Proposal, ReleaseEvent, Scenario, TransitionLog
-from ..selectors import actor_may_perform, scenario_is_visible_to
+from ..policies import actor_may_perform, scenario_is_visible_to
 from .records import annual_plan_for_year
 
 
@@ -113,10 +114,18 @@ def apply_transition_locked(
     from .. import tasks  # the tasks module imports services: import here, not at module level
 
     transaction.on_commit(partial(tasks.scenario_transitioned.delay, log.pk))
+    declined: list[int] = []
     if t.name in ("sign", "close"):
         # The deal went elsewhere, or nowhere: proposals still waiting are answered, and their suppliers told.
         reason_text = _("该场景已与其他产品提供方签约。") if t.name == "sign" else _("该场景已关闭，未达成合作。")
-        _decline_waiting_proposals(scenario, reason_text, now)
+        declined = _decline_waiting_proposals(scenario, reason_text, now)
+    audit_record(
+        action=t.action,
+        actor_user=actor.user,
+        obj=scenario,
+        changes={"state": [from_state, t.target], **{k: [None, v] for k, v in log.payload.items()}},
+        payload={"reason": log.reason, **({"declined_proposals": declined} if declined else {})},
+    )
     if t.name == "publish" and scenario.invitations.exists():
         transaction.on_commit(partial(tasks.invited_suppliers_told.delay, scenario.pk))
     if ScenarioState.PUBLISHED in (from_state, t.target):
@@ -127,7 +136,7 @@ def apply_transition_locked(
     return log
 
 
-def _decline_waiting_proposals(scenario: Scenario, reason: str, now) -> None:
+def _decline_waiting_proposals(scenario: Scenario, reason: str, now) -> list[int]:
     from .. import tasks
 
     waiting = Proposal.objects.filter(scenario=scenario, status=ProposalStatus.SUBMITTED)
@@ -135,6 +144,7 @@ def _decline_waiting_proposals(scenario: Scenario, reason: str, now) -> None:
     waiting.update(status=ProposalStatus.DECLINED, decision_reason=reason, decided_at=now, updated_at=now)
     for proposal_id in ids:
         transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
+    return ids
 
 
 def _payload(changes: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from functools import partial
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind
 from marketplace.models import Organization, Product
@@ -59,6 +60,12 @@ def benchmark_case_replicate(*, case_id: int, actor_user) -> Scenario:
         ScenarioInvitation.objects.bulk_create(
             [ScenarioInvitation(scenario=scenario, supplier=s) for s in suppliers], ignore_conflicts=True
         )
+        audit_record(
+            action="scenarios.benchmark_case.replicated",
+            actor_user=actor_user,
+            obj=scenario,
+            payload={"case": case.pk, "invited": [s.pk for s in suppliers]},
+        )
     scenario.refresh_from_db()
     return scenario
 
@@ -79,6 +86,7 @@ def product_promote(*, product_id: int, case_id: int, actor_user, note: str = ""
         )
         if not created:
             raise DomainError("already_done", _("该产品已按此案例推广。"), status=409)
+        audit_record(action="scenarios.product.promoted", actor_user=actor_user, obj=promotion, payload={"note": note})
         from .. import tasks
 
         transaction.on_commit(partial(tasks.product_promoted.delay, promotion.pk))

@@ -12,13 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, diff, snapshot
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
+from common.policy import permits, restrict
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind, Role
 from marketplace.models import Organization, Product
 from marketplace.selectors import Actor, actor_for
 
 from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ProposalStatus, ScenarioState, ZoneStatus
-from ..lifecycle import Who
+from ..lifecycle import PROPOSAL_TRANSITIONS, Who
 from ..models import (
     Agreement,
     AnnualPlan,
@@ -27,12 +29,13 @@ from ..models import (
     DemonstrationZone,
     ProgressReport,
     Proposal,
+    ProposalRevision,
     ReleaseEvent,
     Scenario,
     SupportGrant,
     TransitionLog,
 )
-from ..selectors import actor_is, proposal_visibility_q, scenario_is_visible_to
+from ..policies import actor_is, scenario_is_visible_to
 
 SCENARIO_EDITABLE_FIELDS = {
     "title",
@@ -50,7 +53,6 @@ SCENARIO_EDITABLE_FIELDS = {
     "contact_email",
     "region",
 }
-EDITABLE_BEFORE_PUBLISH = (ScenarioState.DRAFT, ScenarioState.SUBMITTED, ScenarioState.APPROVED)
 
 
 def _locked_scenario(scenario_id: int, actor: Actor) -> Scenario:
@@ -88,6 +90,13 @@ def release_event_create(*, actor_user, **fields: Any) -> ReleaseEvent:
     full_clean_or_refuse(event)
     with transaction.atomic():
         event.save()
+        audit_record(
+            action="scenarios.release_event.created",
+            actor_user=actor_user,
+            obj=event,
+            changes={f: [None, v] for f, v in snapshot(event, fields).items()},
+            region_id=event.host_region_id,
+        )
         annual_plan_for_year(event.year)
     return event
 
@@ -126,6 +135,12 @@ def scenario_create(*, actor_user, provider: Organization | None = None, **field
             to_state=ScenarioState.DRAFT,
             actor=actor_user,
         )
+        audit_record(
+            action="scenarios.scenario.created",
+            actor_user=actor_user,
+            obj=scenario,
+            changes={f: [None, v] for f, v in snapshot(scenario, ["provider", *fields]).items()},
+        )
     return scenario
 
 
@@ -137,16 +152,35 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
         raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
     with transaction.atomic():
         scenario = _locked_scenario(scenario_id, actor)
-        if scenario.state in EDITABLE_BEFORE_PUBLISH:
-            _require(actor, scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
-        else:
-            _require(actor, scenario, Who.LINK_OFFICE)
-        if actor.is_city_staff and "region" in fields and fields["region"].pk != actor.region_id:
-            raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
+        if not permits(actor, "change", scenario):
+            if scenario.state == ScenarioState.APPROVED and actor_is(actor, Who.PROVIDER, scenario):
+                raise PermissionDenied(
+                    "not_allowed", _("场景已审核通过，如需修改请联系所在市州工作人员（修改将留痕）。")
+                )
+            raise PermissionDenied("not_allowed", _("您无权修改该场景的记录。"))
+        moving = "region" in fields and fields["region"].pk != scenario.region_id
+        if moving and not actor.is_link_office:
+            if not actor.is_city_staff:
+                raise PermissionDenied("not_allowed", _("场景所在地区由市州工作人员或链长办调整。"))
+            if fields["region"].pk != actor.region_id:
+                raise PermissionDenied("wrong_region", _("您只能处理本市（州）的场景。"))
+        before = snapshot(scenario, fields)
         for field, value in fields.items():
             setattr(scenario, field, value)
         full_clean_or_refuse(scenario, exclude=["key"])
+        changes = diff(before, snapshot(scenario, fields))
+        if not changes:
+            return scenario
         scenario.save(update_fields=[*fields, "updated_at"])
+        # After approval a change is an amendment, visible as such in the scenario's history.
+        amended = scenario.state not in (ScenarioState.DRAFT, ScenarioState.SUBMITTED)
+        audit_record(
+            action="scenarios.scenario.amended" if amended else "scenarios.scenario.updated",
+            actor_user=actor_user,
+            obj=scenario,
+            changes=changes,
+            payload={"state": scenario.state},
+        )
         if scenario.state == ScenarioState.PUBLISHED:
             from matching import tasks as matching_tasks
 
@@ -155,6 +189,48 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
 
 
 # --- Proposals -------------------------------------------------------------------------------------------
+
+
+def _proposal_move(proposal: Proposal | None, name: str) -> None:
+    """Refuse a proposal transition its state does not allow (PROPOSAL_TRANSITIONS), with the reason."""
+    sources, _target = PROPOSAL_TRANSITIONS[name]
+    current = proposal.status if proposal is not None else None
+    if name == "submit" and current is None:
+        return
+    if current in sources:
+        return
+    if current == ProposalStatus.SUBMITTED and name == "submit":
+        raise DomainError("already_done", _("已提交过方案，请修改现有方案。"), status=409)
+    state = ProposalStatus(current).label if current else ""
+    raise DomainError(
+        "invalid_state",
+        _("该方案当前为“{state}”，只能修改或撤回已提交、尚未处理的方案。").format(state=state),
+        status=409,
+    )
+
+
+def _own_products(actor: Actor, product_ids: list[int] | None) -> list[Product]:
+    products = list(restrict(Product, actor, "change").filter(pk__in=product_ids or []))
+    if len(products) != len(set(product_ids or [])):
+        raise DomainError("invalid", _("只能选择本企业的产品。"), fields={"products": [_("只能选择本企业的产品。")]})
+    return products
+
+
+def _keep_revision(proposal: Proposal, products: list[Product], actor_user) -> ProposalRevision:
+    number = (proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return ProposalRevision.objects.create(
+        proposal=proposal,
+        number=number,
+        kind=proposal.kind,
+        price=proposal.price,
+        plan=proposal.plan,
+        product_ids=sorted(p.pk for p in products),
+        submitted_by=actor_user,
+        submitted_at=proposal.submitted_at,
+    )
+
+
+PROPOSAL_TERMS = ("kind", "price", "plan", "products")
 
 
 def proposal_submit(
@@ -166,7 +242,8 @@ def proposal_submit(
     price: Decimal | None = None,
     plan: str = "",
 ) -> Proposal:
-    """A supplier expresses interest in, or proposes for, a published scenario (once; later calls update)."""
+    """A supplier expresses interest in, or proposes for, a published scenario: once (a waiting proposal is
+    revised with `proposal_revise`; a withdrawn one may be submitted again while the scenario is open)."""
     actor = actor_for(actor_user)
     if actor.role != Role.SUPPLIER:
         raise PermissionDenied("not_allowed", _("只有产品提供方可以提交对接方案。"))
@@ -174,28 +251,80 @@ def proposal_submit(
         scenario = _locked_scenario(scenario_id, actor)
         if scenario.state != ScenarioState.PUBLISHED:
             raise DomainError("invalid_state", _("只能对已发布、尚未签约的场景提交方案。"), status=409)
-        products = list(Product.objects.filter(pk__in=product_ids or [], supplier_id=actor.organization_id))
-        if len(products) != len(set(product_ids or [])):
-            raise DomainError(
-                "invalid", _("只能选择本企业的产品。"), fields={"products": [_("只能选择本企业的产品。")]}
-            )
-        proposal, _created = Proposal.objects.update_or_create(
-            scenario=scenario,
-            supplier=actor.organization,
-            defaults={
-                "kind": kind,
-                "price": price,
-                "plan": plan,
-                "submitted_by": actor_user,
-                "submitted_at": timezone.now(),
-                "status": "submitted",
-            },
+        products = _own_products(actor, product_ids)
+        proposal = (
+            Proposal.objects.select_for_update().filter(scenario=scenario, supplier_id=actor.organization_id).first()
         )
+        _proposal_move(proposal, "submit")
+        proposal = proposal or Proposal(scenario=scenario, supplier=actor.organization)
+        proposal.kind, proposal.price, proposal.plan = kind, price, plan
+        proposal.submitted_by, proposal.submitted_at = actor_user, timezone.now()
+        proposal.status, proposal.decided_at, proposal.decision_reason = ProposalStatus.SUBMITTED, None, ""
         full_clean_or_refuse(proposal, exclude=["key", "scenario", "supplier"])
+        proposal.save()
         proposal.products.set(products)
+        revision = _keep_revision(proposal, products, actor_user)
+        audit_record(
+            action="scenarios.proposal.submitted",
+            actor_user=actor_user,
+            obj=proposal,
+            changes={f: [None, v] for f, v in snapshot(proposal, PROPOSAL_TERMS).items()},
+            payload={"revision": revision.number},
+        )
         from .. import tasks  # the tasks module imports services: import here, not at module level
 
         transaction.on_commit(partial(tasks.proposal_received.delay, proposal.pk))
+    return proposal
+
+
+def proposal_revise(
+    *,
+    proposal_id: int,
+    actor_user,
+    kind: str,
+    product_ids: list[int] | None = None,
+    price: Decimal | None = None,
+    plan: str = "",
+) -> Proposal:
+    """Its supplier revises a waiting proposal: the new terms are kept as the next revision, and the provider
+    is told what changed. An answered (accepted, declined) or withdrawn proposal is never rewritten."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        proposal = (
+            restrict(Proposal, actor)
+            .select_for_update(of=("self",))
+            .select_related("scenario")
+            .filter(pk=proposal_id)
+            .first()
+        )
+        if proposal is None:
+            raise NotFound("not_found", _("对接方案不存在。"))
+        if proposal.supplier_id != actor.organization_id or actor.role != Role.SUPPLIER:
+            raise PermissionDenied("not_allowed", _("只能修改本企业的方案。"))
+        _proposal_move(proposal, "revise")
+        if proposal.scenario.state != ScenarioState.PUBLISHED:
+            raise DomainError("invalid_state", _("场景已不再接受方案。"), status=409)
+        products = _own_products(actor, product_ids)
+        before = snapshot(proposal, PROPOSAL_TERMS)
+        proposal.kind, proposal.price, proposal.plan = kind, price, plan
+        full_clean_or_refuse(proposal, exclude=["key", "scenario", "supplier"])
+        proposal.products.set(products)
+        changes = diff(before, snapshot(proposal, PROPOSAL_TERMS))
+        if not changes:
+            return proposal
+        proposal.submitted_by, proposal.submitted_at = actor_user, timezone.now()
+        proposal.save(update_fields=["kind", "price", "plan", "submitted_by", "submitted_at", "updated_at"])
+        revision = _keep_revision(proposal, products, actor_user)
+        audit_record(
+            action="scenarios.proposal.revised",
+            actor_user=actor_user,
+            obj=proposal,
+            changes=changes,
+            payload={"revision": revision.number},
+        )
+        from .. import tasks
+
+        transaction.on_commit(partial(tasks.proposal_revised.delay, revision.pk))
     return proposal
 
 
@@ -203,19 +332,26 @@ def proposal_decline(*, proposal_id: int, actor_user, reason: str = "") -> Propo
     """The provider (or its city staff, or the link office) answers a proposal with no; the supplier is told."""
     actor = actor_for(actor_user)
     with transaction.atomic():
-        visible = Proposal.objects.filter(proposal_visibility_q(actor), pk=proposal_id)
+        visible = restrict(Proposal, actor).filter(pk=proposal_id)
         proposal = visible.select_for_update(of=("self",)).select_related("scenario").first()
         if proposal is None:
             raise NotFound("not_found", _("对接方案不存在。"))
         _require(actor, proposal.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
         if proposal.status == ProposalStatus.DECLINED:
             raise DomainError("already_done", _("该方案已标记为未采纳。"), status=409)
-        if proposal.status != ProposalStatus.SUBMITTED:
+        if proposal.status not in PROPOSAL_TRANSITIONS["decline"][0]:
             raise DomainError("invalid_state", _("只能处理已提交、尚未处理的方案。"), status=409)
         proposal.status = ProposalStatus.DECLINED
         proposal.decision_reason = reason.strip()[:500]
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decision_reason", "decided_at", "updated_at"])
+        audit_record(
+            action="scenarios.proposal.declined",
+            actor_user=actor_user,
+            obj=proposal,
+            changes={"status": [ProposalStatus.SUBMITTED, ProposalStatus.DECLINED]},
+            payload={"reason": proposal.decision_reason},
+        )
         from .. import tasks
 
         transaction.on_commit(partial(tasks.proposal_decided.delay, proposal.pk))
@@ -259,8 +395,8 @@ def agreement_create(
         agreement.save()
         agreement.suppliers.set(suppliers)
         agreement.products.set(products)
-        accepted = Proposal.objects.filter(scenario=scenario, supplier__in=suppliers).exclude(
-            status=ProposalStatus.ACCEPTED
+        accepted = Proposal.objects.filter(
+            scenario=scenario, supplier__in=suppliers, status__in=PROPOSAL_TRANSITIONS["accept"][0]
         )
         accepted_ids = list(accepted.values_list("pk", flat=True))
         from .. import tasks
@@ -268,6 +404,16 @@ def agreement_create(
         accepted.update(status=ProposalStatus.ACCEPTED, decided_at=timezone.now(), decision_reason="")
         for proposal_id in accepted_ids:
             transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
+        audit_record(
+            action="scenarios.agreement.created",
+            actor_user=actor_user,
+            obj=agreement,
+            changes={
+                f: [None, v]
+                for f, v in snapshot(agreement, ["signed_on", "amount", "summary", "suppliers", "products"]).items()
+            },
+            payload={"accepted_proposals": accepted_ids},
+        )
     return agreement
 
 
@@ -281,6 +427,12 @@ def progress_report_create(*, scenario_id: int, actor_user, **fields: Any) -> Pr
         report = ProgressReport(scenario=scenario, author=actor_user, **fields)
         full_clean_or_refuse(report, exclude=["key"])
         report.save()
+        audit_record(
+            action="scenarios.progress_report.created",
+            actor_user=actor_user,
+            obj=report,
+            changes={f: [None, v] for f, v in snapshot(report, fields).items()},
+        )
     return report
 
 
@@ -304,6 +456,13 @@ def benchmark_case_create(
             g = SupportGrant(case=case, **grant)
             full_clean_or_refuse(g)
             g.save()
+        audit_record(
+            action="scenarios.benchmark_case.created",
+            actor_user=actor_user,
+            obj=case,
+            changes={f: [None, v] for f, v in snapshot(case, fields).items()},
+            payload={"support": support or []},
+        )
     return case
 
 
@@ -320,21 +479,34 @@ def zone_designate(*, zone_id: int, actor_user, on: datetime.date | None = None)
         zone.status = ZoneStatus.DESIGNATED
         zone.designated_on = on or timezone.localdate()
         zone.save(update_fields=["status", "designated_on"])
+        audit_record(
+            action="scenarios.zone.designated",
+            actor_user=actor_user,
+            obj=zone,
+            changes={"status": [ZoneStatus.CANDIDATE, zone.status], "designated_on": [None, zone.designated_on]},
+        )
     return zone
 
 
 def proposal_withdraw(*, proposal_id: int, actor_user) -> Proposal:
+    """Its supplier takes back a waiting proposal; an accepted or declined one stays as it was answered."""
     actor = actor_for(actor_user)
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
+        proposal = restrict(Proposal, actor).select_for_update(of=("self",)).filter(pk=proposal_id).first()
         if proposal is None:
             raise NotFound("not_found", _("对接方案不存在。"))
         if proposal.supplier_id != actor.organization_id:
             raise PermissionDenied("not_allowed", _("只能撤回本企业的方案。"))
-        if proposal.status != "submitted":
+        if proposal.status not in PROPOSAL_TRANSITIONS["withdraw"][0]:
             raise DomainError("invalid_state", _("只能撤回已提交、尚未处理的方案。"), status=409)
-        proposal.status = "withdrawn"
+        proposal.status = ProposalStatus.WITHDRAWN
         proposal.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action="scenarios.proposal.withdrawn",
+            actor_user=actor_user,
+            obj=proposal,
+            changes={"status": [ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN]},
+        )
     return proposal
 
 
@@ -343,5 +515,9 @@ def annual_target_set(*, year: int, metric: str, value: int, actor_user) -> Annu
         raise PermissionDenied("not_allowed", _("只有链长办可以调整年度目标。"))
     with transaction.atomic():
         plan = annual_plan_for_year(year)
+        old = AnnualTarget.objects.filter(plan=plan, metric=metric).values_list("value", flat=True).first()
         target, _created = AnnualTarget.objects.update_or_create(plan=plan, metric=metric, defaults={"value": value})
+        audit_record(
+            action="scenarios.annual_target.set", actor_user=actor_user, obj=target, changes={"value": [old, value]}
+        )
     return target

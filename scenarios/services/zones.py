@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.models import Region, Sector
 from marketplace.selectors import actor_for
@@ -41,13 +42,15 @@ def zone_nominate(*, region_code: str, sector_code: str, actor_user, name: str =
     with transaction.atomic():
         if DemonstrationZone.objects.filter(region=region, sector=sector).exists():
             raise DomainError("already_done", _("该地区和领域已有示范区。"), status=409)
-        return DemonstrationZone.objects.create(
+        zone = DemonstrationZone.objects.create(
             name=name or _("{region}{sector}人工智能场景应用示范区").format(region=region.name, sector=sector.name),
             region=region,
             sector=sector,
             score=Decimal(str(scored.score)) if scored else Decimal("0"),
             score_components=scored.components if scored else {},
         )
+        audit_record(action="scenarios.zone.nominated", actor_user=actor_user, obj=zone, payload={"score": zone.score})
+        return zone
 
 
 def _locked_zone(zone_id: int) -> DemonstrationZone:
@@ -58,7 +61,15 @@ def _locked_zone(zone_id: int) -> DemonstrationZone:
 
 
 def _zone_step(
-    zone_id: int, *, source: str, target: str, date_field: str, on: datetime.date | None, done: str, early: str
+    zone_id: int,
+    *,
+    actor_user,
+    source: str,
+    target: str,
+    date_field: str,
+    on: datetime.date | None,
+    done: str,
+    early: str,
 ) -> DemonstrationZone:
     """Move a zone one step along provincial → national applied → national designated, dating the step."""
     with transaction.atomic():
@@ -70,6 +81,12 @@ def _zone_step(
         zone.status = target
         setattr(zone, date_field, on or timezone.localdate())
         zone.save(update_fields=["status", date_field])
+        audit_record(
+            action=f"scenarios.zone.{target}",
+            actor_user=actor_user,
+            obj=zone,
+            changes={"status": [source, target], date_field: [None, getattr(zone, date_field)]},
+        )
     return zone
 
 
@@ -77,6 +94,7 @@ def zone_apply_national(*, zone_id: int, actor_user, on: datetime.date | None = 
     _office(actor_user, _("只有链长办可以申报国家级示范区。"))
     return _zone_step(
         zone_id,
+        actor_user=actor_user,
         source=ZoneStatus.DESIGNATED,
         target=ZoneStatus.NATIONAL_APPLIED,
         date_field="national_applied_on",
@@ -90,6 +108,7 @@ def zone_designate_national(*, zone_id: int, actor_user, on: datetime.date | Non
     _office(actor_user, _("只有链长办可以登记国家级认定。"))
     return _zone_step(
         zone_id,
+        actor_user=actor_user,
         source=ZoneStatus.NATIONAL_APPLIED,
         target=ZoneStatus.NATIONAL_DESIGNATED,
         date_field="national_designated_on",

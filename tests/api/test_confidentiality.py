@@ -112,8 +112,8 @@ def test_filters_and_orderings_are_no_side_channel(world, as_a):
 
 
 def test_a_resubmitting_on_the_same_scenario_touches_only_its_own_proposal(world, as_a):
-    response = as_a.post("/api/v1/proposals/", {"scenario": world["pub"].pk, "price": 50}, format="json")
-    assert response.status_code == 201
+    response = as_a.patch(f"/api/v1/proposals/{world['proposal_a'].pk}/", {"price": 50}, format="json")
+    assert response.status_code == 200
     assert '"66.00"' not in json.dumps(response.json())
     world["proposal_b"].refresh_from_db()
     assert str(world["proposal_b"].price) == "66.00"
@@ -135,7 +135,9 @@ def test_notifications_about_b_go_to_b_and_the_provider_never_to_a(world, as_a, 
     from scenarios import services
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_submit(scenario_id=world["pub"].pk, actor_user=world.users["sup_b"], plan="乙新方案")
+        services.proposal_revise(
+            proposal_id=world["proposal_b"].pk, actor_user=world.users["sup_b"], kind="interest", plan="乙新方案"
+        )
         services.proposal_decline(proposal_id=world["proposal_b"].pk, actor_user=world.users["prov"], reason="不符")
     provider_titles = [n.title for n in world.users["prov"].notifications.all()]
     assert any("乙智能科技" in t for t in provider_titles)  # the provider hears of the new proposal

@@ -9,7 +9,11 @@ far_draft (绵阳); prov_x is another provider of 成都; city is 成都's staff
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
+from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
@@ -39,7 +43,7 @@ MATRIX = [
     ("organization-detail", "get", {"pk": "org_prov"}, None, "200 200 200 200 200 200 200 200"),
     ("organization-detail", "patch", {"pk": "org_prov"}, {"headcount": 9}, "401 403 403 200 403 403 403 200"),
     ("member-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
-    ("member-detail", "get", {"pk": "member_prov"}, None, "401 404 404 200 404 404 404 404"),
+    ("member-detail", "get", {"pk": "member_prov"}, None, "401 404 404 200 404 404 404 200"),
     ("product-list", "get", {}, None, "200 200 200 200 200 200 200 200"),
     ("product-detail", "get", {"pk": "product_a"}, None, "200 200 200 200 200 200 200 200"),
     (
@@ -76,7 +80,8 @@ MATRIX = [
     ("scenario-withdraw", "post", {"pk": "draft"}, {}, "401 404 404 200 404 403 404 200"),
     ("proposal-list", "get", {}, None, "401 200 200 200 200 200 200 200"),
     ("proposal-detail", "get", {"pk": "proposal_a"}, None, "401 200 404 200 404 200 404 200"),
-    ("proposal-list", "post", {}, lambda w: {"scenario": w["pub"].pk}, "401 201 201 403 403 403 403 403"),
+    # Both suppliers have already proposed: a second submission is refused (the waiting one is revised).
+    ("proposal-list", "post", {}, lambda w: {"scenario": w["pub"].pk}, "401 409 409 403 403 403 403 403"),
     ("proposal-detail", "patch", {"pk": "proposal_a"}, {"price": 70}, "401 200 404 403 404 403 404 403"),
     ("proposal-withdraw", "post", {"pk": "proposal_a"}, None, "401 200 404 403 404 403 404 403"),
     ("proposal-attachments", "post", {"pk": "proposal_a"}, pdf, "401 201 404 403 404 403 404 403"),
@@ -207,6 +212,8 @@ MATRIX = [
     ("scenario-timeline", "get", {"pk": "pub"}, None, "403 403 403 200 403 200 403 200"),
     ("scenario-timeline", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),
     ("scenario-check-in", "post", {"pk": "signed"}, {"running": True}, "401 201 403 201 403 403 403 403"),
+    ("audit-entry-list", "get", {}, None, "401 403 403 403 403 200 200 200"),
+    ("audit-entry-detail", "get", {"pk": "audit_entry"}, None, "401 403 403 403 403 200 404 200"),
     ("proposal-decline", "post", {"pk": "proposal_b"}, {"reason": "方案不符"}, "401 404 403 200 404 200 404 200"),
 ]
 
@@ -218,23 +225,60 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def world_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, world_media):
+    """The world's uploaded files outlive one case: every case reads them from the same place."""
+    settings.MEDIA_ROOT = world_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
+    """The world is built once for the whole table, in a transaction rolled back at the end; each case runs
+    in a savepoint inside it (pytest-django's `db`), so a write by one case is gone before the next."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=world_media):
+                w = build_world()
+            w.sup_a_org = w.users["sup_a"].member.organization_id
+            w.objects["member_prov"] = w.users["prov"].member
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def market_state() -> str:
+    """Every row of the market's own tables, as text: a refused write must leave it exactly as it was."""
+    models = [m for app in ("marketplace", "scenarios", "matching") for m in apps.get_app_config(app).get_models()]
+    return serializers.serialize("json", [obj for m in models for obj in m._default_manager.order_by("pk")])
+
+
 @pytest.mark.parametrize(("route", "method", "kwargs", "body", "role", "expected"), CASES)
-def test_permission_matrix(route, method, kwargs, body, role, expected):
-    w = build_world()
-    w.sup_a_org = w.users["sup_a"].member.organization_id
-    w.objects["member_prov"] = w.users["prov"].member
+def test_permission_matrix(world, route, method, kwargs, body, role, expected):
+    w = world
     resolved = {k: (w[v].pk if isinstance(v, str) and v in w.objects else v) for k, v in kwargs.items()}
     client = APIClient()
     if w.users[role] is not None:
         client.force_authenticate(w.users[role])
     data = body(w) if callable(body) else body
     is_upload = isinstance(data, dict) and "file" in data
+    writes = method != "get"
+    before = market_state() if writes and expected >= 400 else None
     response = getattr(client, method)(
         reverse(f"api:{route}", kwargs=resolved), data, format="multipart" if is_upload else "json"
     )
     assert response.status_code == expected, getattr(response, "data", response)
     if response.status_code >= 400:
         assert set(response.json()) == {"code", "message", "fields"}
+    if before is not None:
+        assert market_state() == before, "a refused write changed the market"
 
 
 def test_every_api_route_has_a_row():

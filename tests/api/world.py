@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from audit.services import audit_record
 from marketplace.choices import MemberRole, NotificationKind
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Notification
@@ -107,6 +108,7 @@ def build_world() -> World:
         raised_on=datetime.date(2026, 4, 5),
         next_notify_on=datetime.date(2026, 4, 12),
     )
+    o["audit_entry"] = audit_record(action="scenarios.scenario.amended", obj=o["pub"], changes={"title": ["旧", "新"]})
     o["notification"] = Notification.objects.create(
         recipient=w.users["prov"], kind=NotificationKind.SYSTEM, title="欢迎", dedupe_key="welcome"
     )
