@@ -23,5 +23,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-def lockout_recorded(*, username: str, request) -> None:
-    audit_record(action="auth.user.locked_out", payload={"username": username}, client_address=client_address(request))
+def lockout_recorded(*, username: str, request, seconds: int) -> None:
+    audit_record(
+        action="auth.user.locked_out",
+        payload={"username": username, "seconds": seconds},
+        client_address=client_address(request),
+    )

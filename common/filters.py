@@ -16,6 +16,15 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+BIGINT = 2**63 - 1
+
+
+def _beyond_bigint(value: str) -> bool:
+    """A whole number no database column holds (it would fail in the query, as a 500)."""
+    digits = value.strip().lstrip("+-")
+    return digits.isdigit() and int(digits) > BIGINT
+
+
 class StrictFilterSet(filters.FilterSet):
     """Refuses empty values and booleans other than true/false, which django-filter would ignore."""
 
@@ -31,6 +40,9 @@ class StrictFilterSet(filters.FilterSet):
                 valid = False
             elif any(v == "" for v in values):
                 self.form.add_error(name, _("不能为空。"))
+                valid = False
+            elif any(_beyond_bigint(v) for v in values):
+                self.form.add_error(name, _("数值超出范围。"))
                 valid = False
             elif isinstance(flt, filters.BooleanFilter) and any(v.lower() not in ("true", "false") for v in values):
                 self.form.add_error(name, _("须为 true 或 false。"))

@@ -7,4 +7,4 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("市场主体")
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import policies, signals  # noqa: F401

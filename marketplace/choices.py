@@ -65,3 +65,4 @@ class NotificationKind(models.TextChoices):
 class DigestStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")  # refused for good, or still failing after every retry: the office sees it

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import smtplib
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, diff, snapshot
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 from common.policy import restrict
+from outbox.services import enqueue
 
 from .choices import ROLE_OF_KIND, DigestStatus, MemberRole, OrganizationKind, Role
 from .models import EmailDigest, Member, Notification, Organization, Product
@@ -163,9 +163,8 @@ def product_update(*, product_id: int, actor_user, capabilities=None, sectors=No
 
 
 def _rematch_after_commit(product_id: int) -> None:
-    from matching import tasks as matching_tasks  # matching reads this app's models: import late
 
-    transaction.on_commit(partial(matching_tasks.match_product.delay, product_id))
+    enqueue("matching.tasks.match_product", product_id)
 
 
 ORGANIZATION_PROFILE_FIELDS = frozenset({"description", "headcount", "website"})
@@ -216,7 +215,7 @@ def digest_send(*, user_id: int, day: datetime.date) -> bool:
     if user is None or not user.email:
         return False
     digest, _created = EmailDigest.objects.get_or_create(recipient_id=user_id, day=day)
-    if digest.status == DigestStatus.SENT:
+    if digest.status in (DigestStatus.SENT, DigestStatus.FAILED):
         return False
     try:
         with transaction.atomic():
@@ -238,11 +237,29 @@ def digest_send(*, user_id: int, day: datetime.date) -> bool:
             )
         return True
     except (smtplib.SMTPException, OSError) as exc:
-        EmailDigest.objects.filter(pk=digest.pk).update(attempts=F("attempts") + 1, error=str(exc)[:1000])
+        attempts = digest.attempts + 1
+        given_up = _undeliverable(exc) or attempts >= DIGEST_MAX_ATTEMPTS
+        EmailDigest.objects.filter(pk=digest.pk).update(
+            attempts=F("attempts") + 1,
+            error=str(exc)[:1000],
+            status=DigestStatus.FAILED if given_up else DigestStatus.PENDING,
+        )
+        if given_up:
+            return False  # not retried: the link office sees it among the failed digests
         raise
 
 
 DIGEST_MAX_ITEMS = 200
+# The first try and the task's eight retries (marketplace.tasks.send_digest).
+DIGEST_MAX_ATTEMPTS = 9
+
+
+def _undeliverable(exc: Exception) -> bool:
+    """A refusal no retry will change: the address or the message was rejected with a permanent (5xx) code."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPNotSupportedError):
+        return True
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
 
 
 def _digest_message(user, day: datetime.date, notifications: list[Notification]) -> EmailMultiAlternatives:

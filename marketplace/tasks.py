@@ -23,10 +23,18 @@ def send_digests(day: str) -> int:
     return len(ids)
 
 
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def send_todays_digests() -> int:
+    """Beat's daily e-mail run, independent of the follow-up sweep (each person at most once a day)."""
+    from django.utils import timezone
+
+    return send_digests(timezone.localdate().isoformat())
+
+
 @shared_task(
     autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
     retry_backoff=settings.DIGEST_RETRY_BACKOFF_S,
-    retry_backoff_max=6 * 3600,
+    retry_backoff_max=settings.DIGEST_RETRY_BACKOFF_MAX_S,
     retry_jitter=False,
     max_retries=8,
     acks_late=True,

@@ -13,12 +13,13 @@ from functools import partial
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
+from marketplace.choices import OrganizationKind
 from marketplace.models import Product
 from marketplace.selectors import actor_for
 from scenarios.models import Agreement, Scenario
@@ -68,7 +69,12 @@ def forget_index() -> None:
 # --- writing results -------------------------------------------------------------------------------------
 def feedback_for(scenario_ids: list[int]) -> dict[int, dict[int, float]]:
     marks: dict[int, dict[int, list[float]]] = {}
-    rows = MatchFeedback.objects.filter(scenario_id__in=scenario_ids).values_list(
+    # Only the scenario's provider and the staff speak for the scenario's needs; a supplier marking its own
+    # product "useful" would be ranking itself.
+    counted = Q(organization_id=F("scenario__provider_id")) | Q(
+        organization__kind__in=[OrganizationKind.CITY_OFFICE, OrganizationKind.LINK_OFFICE]
+    )
+    rows = MatchFeedback.objects.filter(counted, scenario_id__in=scenario_ids).values_list(
         "scenario_id", "product_id", "verdict"
     )
     for sid, pid, verdict in rows:

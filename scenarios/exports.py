@@ -81,7 +81,7 @@ def booklet_workbook(event: ReleaseEvent, scenarios: list[Scenario]) -> bytes:
     sections = booklet_rows(scenarios) or [(_("场景清单"), [])]
     for title, rows in sections:
         sheet = book.create_sheet(_sheet_title(title))
-        sheet.append([f"{event.name}（{event.date:%Y-%m-%d}）"])
+        sheet.append([safe_cell(f"{event.name}（{event.date:%Y-%m-%d}）")])
         sheet["A1"].font = Font(bold=True, size=14)
         _table(sheet, booklet_columns(), rows, first_row=2)
     return _bytes(book)
@@ -101,10 +101,22 @@ def agenda_workbook(event: ReleaseEvent, rows: list[AgendaRow]) -> bytes:
         if show_requested:
             line.append("" if r.requested is None else (_("是") if r.requested else _("否")))
         data.append(line)
-    sheet.append([f"{event.name} · {_('对接会日程')}"])
+    sheet.append([safe_cell(f"{event.name} · {_('对接会日程')}")])
     sheet["A1"].font = Font(bold=True, size=14)
     _table(sheet, columns, data, first_row=2)
     return _bytes(book)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text as text: a spreadsheet treats a cell starting with = + - @ (or a tab) as a formula, so one typed
+    by a user (a scenario title, an organisation's name) is written with a leading apostrophe, the way a
+    person types text that looks like a formula (OWASP "CSV injection")."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _table(sheet, columns: list[tuple[str, int]], rows: list[list], *, first_row: int) -> None:
@@ -114,7 +126,7 @@ def _table(sheet, columns: list[tuple[str, int]], rows: list[list], *, first_row
         sheet.column_dimensions[get_column_letter(col)].width = width
     for n, row in enumerate(rows, start=first_row + 1):
         for col, value in enumerate(row, start=1):
-            sheet.cell(row=n, column=col, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row=n, column=col, value=safe_cell(value)).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
 
 

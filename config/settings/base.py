@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
+    "csp",
     "audit",
+    "outbox",
     "marketplace",
     "scenarios",
     "matching",
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",
@@ -135,6 +139,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP connection may block (a digest is sent inside a row lock).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="场景开放平台 <noreply@localhost>")
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # The platform's address, for links in e-mails.
@@ -170,8 +176,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": _sweep_every or crontab(hour=env.int("FOLLOWUP_SWEEP_HOUR", default=8), minute=0),
     },
 }
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "outbox.tasks.relay", "schedule": 60}
+CELERY_BEAT_SCHEDULE["email-digests"] = {
+    "task": "marketplace.tasks.send_todays_digests",
+    "schedule": crontab(hour=env.int("DIGEST_HOUR", default=8), minute=30),
+}
 # Seconds before a failed e-mail is tried again (doubling each time, at most 8 tries).
 DIGEST_RETRY_BACKOFF_S = env.int("DIGEST_RETRY_BACKOFF_S", default=60)
+DIGEST_RETRY_BACKOFF_MAX_S = 6 * 3600
+# Redis redelivers a task not acknowledged within this many seconds: it must exceed the longest countdown of
+# any retry (the digests' 6 h), or a waiting retry would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    # With the broker down, publishing gives up within seconds instead of holding the request (the work is
+    # kept in the outbox and sent when the broker is back).
+    "max_retries": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 
 # --- Matching (see README "How matching ranks") --------------------------------------------------------
 MATCHING = {
@@ -237,6 +261,22 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Every page: scripts, styles, images and fonts from the platform itself only (no CDN, no inline script);
+# inline style attributes are allowed (the admin's widgets set some).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
@@ -244,7 +284,7 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     # Token first: an anonymous write is then answered 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "marketplace.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -254,7 +294,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON bodies everywhere; the upload endpoints declare their multipart parser themselves.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.BoundedJSONParser"],
     # Money is a JSON number (万元), as in the market interchange file.
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
@@ -301,9 +341,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Login lock-out: this many failures for one user name within the window lock it for the window.
+# Login lock-out: this many failures for one user name from one client address lock that pair (not the
+# account everywhere: anyone could otherwise lock anyone out) for LOGIN_LOCKOUT_SECONDS, doubling with each
+# further lock-out of the pair within a day, up to LOGIN_LOCKOUT_MAX_SECONDS.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+LOGIN_LOCKOUT_MAX_SECONDS = env.int("LOGIN_LOCKOUT_MAX_SECONDS", default=24 * 3600)
+# API tokens expire this many seconds after they were issued (and whenever the password changes).
+API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
 
 # --- Cache (throttling and login lock-out counters; shared across processes in production) -----------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -16,7 +16,7 @@ from common.errors import DomainError
 from common.policy import permits, restrict
 
 from .. import services
-from ..auth import login_locked
+from ..auth import login_locked, token_expired
 from ..filtersets import ProductFilter
 from ..models import Member, Notification, Organization, Product, Region, Sector
 from .serializers import (
@@ -47,7 +47,7 @@ class TokenView(APIView):
         data.is_valid(raise_exception=True)
         username, password = data.validated_data["username"], data.validated_data["password"]
         locked = DomainError("locked", _("登录失败次数过多，请稍后再试。"), status=403)
-        if login_locked(username):
+        if login_locked(username, request):
             raise locked
         try:
             user = authenticate(request, username=username, password=password)
@@ -56,6 +56,9 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise DomainError("invalid_credentials", _("用户名或密码不正确。"), status=401)
         token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None, **errors(401)})

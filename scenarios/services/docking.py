@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import actor_for
+from outbox.services import enqueue
 
 from ..choices import ProposalStatus, ScenarioState
 from ..models import DockingMeeting, Proposal, ReleaseEvent, Scenario
@@ -130,9 +130,8 @@ def docking_schedule(
             changes={"meetings": [previous, len(meetings)]},
             region_id=event.host_region_id,
         )
-        from .. import tasks
 
-        transaction.on_commit(partial(tasks.docking_scheduled.delay, event.pk, sorted(left_out)))
+        enqueue("scenarios.tasks.docking_scheduled", event.pk, sorted(left_out))
     return ScheduleReport(
         meetings=len(meetings),
         requested_met=sum(m.requested for m in meetings),

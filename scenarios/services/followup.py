@@ -26,6 +26,7 @@ from marketplace.choices import NotificationKind, OrganizationKind
 from marketplace.models import Member
 from marketplace.selectors import actor_for
 from marketplace.services import notification_send
+from outbox.services import enqueue
 
 from ..choices import ReminderRuleCode, ReminderStatus
 from ..followup import FOLLOWED_AFTER_SIGNING, RULES, RuleSpec
@@ -62,11 +63,11 @@ def followup_sweep(*, as_of: datetime.date | None = None) -> dict[str, dict[str,
                 report[rule.code] = _sweep_rule(rule, spec, as_of)
     with transaction.atomic():
         _serialize("followup:notify")
-        notified = _notify_people(as_of)
-        if notified:
-            from marketplace import tasks as market_tasks
+        _notify_people(as_of)
+        # The day's e-mail goes out whether or not the sweep raised anything today: a proposal, a decision or
+        # a publication notified since yesterday is mailed too (beat also sends them, should no rule run).
 
-            transaction.on_commit(partial(market_tasks.send_digests.delay, as_of.isoformat()))
+        enqueue("marketplace.tasks.send_digests", as_of.isoformat())
     return report
 
 

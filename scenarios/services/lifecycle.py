@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import Actor, actor_for
+from outbox.services import enqueue
 
 from ..choices import ProposalStatus, ScenarioState
 from ..guards import GUARDS
@@ -111,9 +111,8 @@ def apply_transition_locked(
         reason=reason.strip(),
         payload=_payload(changes),
     )
-    from .. import tasks  # the tasks module imports services: import here, not at module level
 
-    transaction.on_commit(partial(tasks.scenario_transitioned.delay, log.pk))
+    enqueue("scenarios.tasks.scenario_transitioned", log.pk)
     declined: list[int] = []
     if t.name in ("sign", "close"):
         # The deal went elsewhere, or nowhere: proposals still waiting are answered, and their suppliers told.
@@ -127,23 +126,20 @@ def apply_transition_locked(
         payload={"reason": log.reason, **({"declined_proposals": declined} if declined else {})},
     )
     if t.name == "publish" and scenario.invitations.exists():
-        transaction.on_commit(partial(tasks.invited_suppliers_told.delay, scenario.pk))
+        enqueue("scenarios.tasks.invited_suppliers_told", scenario.pk)
     if ScenarioState.PUBLISHED in (from_state, t.target):
-        from matching import tasks as matching_tasks
-
         # Published: rank it; leaving the open market: its recommendations go.
-        transaction.on_commit(partial(matching_tasks.match_scenario.delay, scenario.pk))
+        enqueue("matching.tasks.match_scenario", scenario.pk)
     return log
 
 
 def _decline_waiting_proposals(scenario: Scenario, reason: str, now) -> list[int]:
-    from .. import tasks
 
     waiting = Proposal.objects.filter(scenario=scenario, status=ProposalStatus.SUBMITTED)
     ids = list(waiting.values_list("pk", flat=True))
     waiting.update(status=ProposalStatus.DECLINED, decision_reason=reason, decided_at=now, updated_at=now)
     for proposal_id in ids:
-        transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
+        enqueue("scenarios.tasks.proposal_decided", proposal_id)
     return ids
 
 

@@ -3,8 +3,6 @@ province-wide, and the chain from each case to its replications."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +11,7 @@ from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind
 from marketplace.models import Organization, Product
 from marketplace.selectors import actor_for
+from outbox.services import enqueue
 
 from ..choices import ScenarioCategory, ScenarioState
 from ..models import BenchmarkCase, ProductPromotion, Scenario, ScenarioInvitation
@@ -87,7 +86,6 @@ def product_promote(*, product_id: int, case_id: int, actor_user, note: str = ""
         if not created:
             raise DomainError("already_done", _("该产品已按此案例推广。"), status=409)
         audit_record(action="scenarios.product.promoted", actor_user=actor_user, obj=promotion, payload={"note": note})
-        from .. import tasks
 
-        transaction.on_commit(partial(tasks.product_promoted.delay, promotion.pk))
+        enqueue("scenarios.tasks.product_promoted", promotion.pk)
     return promotion

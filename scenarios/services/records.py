@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from common.policy import permits, restrict
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind, Role
 from marketplace.models import Organization, Product
 from marketplace.selectors import Actor, actor_for
+from outbox.services import enqueue
 
 from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ProposalStatus, ScenarioState, ZoneStatus
 from ..lifecycle import PROPOSAL_TRANSITIONS, Who
@@ -182,9 +182,7 @@ def scenario_update(*, scenario_id: int, actor_user, **fields: Any) -> Scenario:
             payload={"state": scenario.state},
         )
         if scenario.state == ScenarioState.PUBLISHED:
-            from matching import tasks as matching_tasks
-
-            transaction.on_commit(partial(matching_tasks.match_scenario.delay, scenario.pk))
+            enqueue("matching.tasks.match_scenario", scenario.pk)
     return scenario
 
 
@@ -271,9 +269,8 @@ def proposal_submit(
             changes={f: [None, v] for f, v in snapshot(proposal, PROPOSAL_TERMS).items()},
             payload={"revision": revision.number},
         )
-        from .. import tasks  # the tasks module imports services: import here, not at module level
 
-        transaction.on_commit(partial(tasks.proposal_received.delay, proposal.pk))
+        enqueue("scenarios.tasks.proposal_received", proposal.pk)
     return proposal
 
 
@@ -322,9 +319,8 @@ def proposal_revise(
             changes=changes,
             payload={"revision": revision.number},
         )
-        from .. import tasks
 
-        transaction.on_commit(partial(tasks.proposal_revised.delay, revision.pk))
+        enqueue("scenarios.tasks.proposal_revised", revision.pk)
     return proposal
 
 
@@ -352,9 +348,8 @@ def proposal_decline(*, proposal_id: int, actor_user, reason: str = "") -> Propo
             changes={"status": [ProposalStatus.SUBMITTED, ProposalStatus.DECLINED]},
             payload={"reason": proposal.decision_reason},
         )
-        from .. import tasks
 
-        transaction.on_commit(partial(tasks.proposal_decided.delay, proposal.pk))
+        enqueue("scenarios.tasks.proposal_decided", proposal.pk)
     return proposal
 
 
@@ -399,11 +394,10 @@ def agreement_create(
             scenario=scenario, supplier__in=suppliers, status__in=PROPOSAL_TRANSITIONS["accept"][0]
         )
         accepted_ids = list(accepted.values_list("pk", flat=True))
-        from .. import tasks
 
         accepted.update(status=ProposalStatus.ACCEPTED, decided_at=timezone.now(), decision_reason="")
         for proposal_id in accepted_ids:
-            transaction.on_commit(partial(tasks.proposal_decided.delay, proposal_id))
+            enqueue("scenarios.tasks.proposal_decided", proposal_id)
         audit_record(
             action="scenarios.agreement.created",
             actor_user=actor_user,

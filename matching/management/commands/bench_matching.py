@@ -28,7 +28,7 @@ from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from common.api import RankedPaginator
-from common.benchmarks import percentile
+from common.benchmarks import percentile, refuse_unless_benchmark_database
 from marketplace import synthetic
 from marketplace.selectors import actor_for
 from matching import services
@@ -63,6 +63,7 @@ class Command(BaseCommand):
     help = "Full re-match, incremental matching, search and the naive yardstick over a synthetic market."
 
     def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even on a database holding a real market")
         parser.add_argument("--scenarios", type=int, default=10_000, help="open (published) scenarios matched")
         parser.add_argument("--products", type=int, default=100_000)
         parser.add_argument("--search-scenarios", type=int, default=100_000, help="scenarios in the table searched")
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         parser.add_argument("--naive", type=int, default=3, help="scenarios scored pair by pair")
 
     def handle(self, *args, scenarios, products, search_scenarios, incremental, searches, naive, **options):
+        refuse_unless_benchmark_database(force=options["force"])
         if connection.vendor != "postgresql":
             self.stderr.write("bench_matching measures PostgreSQL: set DATABASE_URL=postgres://…")
         started = time.perf_counter()

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
-from common.benchmarks import percentile
+from common.benchmarks import percentile, refuse_unless_benchmark_database
 from common.credit_code import make_credit_code
 from marketplace import synthetic
 from marketplace.choices import OrganizationKind
@@ -36,12 +36,14 @@ class Command(BaseCommand):
     help = "Time the scenario list (filtered, paginated) and detail endpoints over a large market."
 
     def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even on a database holding a real market")
         parser.add_argument("--scenarios", type=int, default=100_000)
         parser.add_argument("--products", type=int, default=300_000)
         parser.add_argument("--requests", type=int, default=300)
         parser.add_argument("--remove", action="store_true", help="remove the synthetic market afterwards")
 
     def handle(self, *args, scenarios, products, requests, remove, **options):
+        refuse_unless_benchmark_database(force=options["force"])
         if connection.vendor != "postgresql":
             self.stderr.write("bench_api measures PostgreSQL: set DATABASE_URL=postgres://…")
         started = time.perf_counter()

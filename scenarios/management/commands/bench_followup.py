@@ -22,6 +22,7 @@ from django.db.models.functions import Mod
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from common.benchmarks import refuse_unless_benchmark_database
 from common.credit_code import make_credit_code
 from marketplace import services as market_services
 from marketplace import synthetic
@@ -40,11 +41,13 @@ class Command(BaseCommand):
     help = "Time the follow-up sweep over a large synthetic market."
 
     def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even on a database holding a real market")
         parser.add_argument("--scenarios", type=int, default=100_000)
         parser.add_argument("--products", type=int, default=2_000)
         parser.add_argument("--as-of", default=None, help="the day swept (default today)")
 
     def handle(self, *args, scenarios, products, as_of, **options):
+        refuse_unless_benchmark_database(force=options["force"])
         if connection.vendor != "postgresql":
             self.stderr.write("bench_followup measures PostgreSQL: set DATABASE_URL=postgres://…")
         day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()

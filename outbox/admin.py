@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from marketplace.admin_base import ReadOnlyAdmin
+
+from .models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    staff_only = True
+    list_display = ["created_at", "task", "args", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
