@@ -34,6 +34,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Needs GNU gettext; the compiled catalogues are committed so a fresh clone does not.
 messages: install

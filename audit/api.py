@@ -15,8 +15,8 @@ from .selectors import audit_trail_for
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    organization = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     model = serializers.SerializerMethodField()
 
     class Meta:

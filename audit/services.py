@@ -24,7 +24,9 @@ def plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, list | tuple | set):
         return [plain(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool | dict):
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
 

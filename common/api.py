@@ -157,6 +157,13 @@ class Pagination(PageNumberPagination):
         self.django_paginator_class = partial(RankedPaginator, rows=rows, key=key) if ranked else Paginator
         return super().paginate_queryset(queryset, request, view)
 
+    def get_page_number(self, request, paginator):
+        # An empty or malformed page is refused, not read as page 1.
+        raw = request.query_params.getlist(self.page_query_param)
+        if raw and (len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1):
+            raise exceptions.ValidationError({self.page_query_param: [_("须为正整数。")]})
+        return super().get_page_number(request, paginator)
+
     def get_page_size(self, request):
         # A page size that is not a whole number from 1 to 100 is refused, not silently replaced.
         raw = request.query_params.getlist(self.page_size_query_param)

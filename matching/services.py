@@ -22,6 +22,7 @@ from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.choices import OrganizationKind
 from marketplace.models import Product
 from marketplace.selectors import actor_for
+from outbox import services as outbox
 from scenarios.models import Agreement, Scenario
 from scenarios.policies import scenario_is_visible_to
 
@@ -221,8 +222,6 @@ def scenarios_for_product(product_id: int) -> list[int]:
 # --- recorded jobs -----------------------------------------------------------------------------------------
 def full_rematch_start(*, chunk_size: int | None = None, enqueue: bool = True) -> MatchRun:
     """Record a full re-match and its chunks; the chunks are enqueued once this is committed."""
-    from . import tasks
-
     size = chunk_size or settings.MATCHING["CHUNK_SCENARIOS"]
     ids = list(matchable_scenarios().order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
@@ -238,7 +237,7 @@ def full_rematch_start(*, chunk_size: int | None = None, enqueue: bool = True) -
         if not chunks:
             _finish(run.pk)
         elif enqueue:
-            transaction.on_commit(partial(tasks.enqueue_chunks, run.pk))
+            outbox.enqueue("matching.tasks.enqueue_chunks", run.pk)
     run.refresh_from_db()
     return run
 

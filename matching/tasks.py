@@ -7,6 +7,7 @@ from celery import group, shared_task
 from django.db import OperationalError
 
 from . import services
+from .docking import docking_notify
 
 RETRY = dict(
     autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=300, max_retries=5, acks_late=True
@@ -43,3 +44,10 @@ def enqueue_chunks(run_id: int) -> int:
 def full_rematch() -> int:
     """The periodic re-match (beat): record a job and fan it out."""
     return services.full_rematch_start().pk
+
+
+@shared_task(**RETRY)
+def docking_scheduled(event_id: int, left_out: list[int]) -> int:
+    """Each party of a scheduled event hears of its meetings; those offered a meeting but left without one
+    are told to get in touch directly."""
+    return docking_notify(event_id=event_id, left_out=left_out)

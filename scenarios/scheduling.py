@@ -1,5 +1,5 @@
 """Docking meetings (对接会) at a release event: 1:1 meetings between providers and suppliers in the event's
-time slots and at its tables. Free of the ORM; `services/docking.py` loads the candidates and stores the result.
+time slots and at its tables. Free of the ORM; `matching/docking.py` loads the candidates and stores the result.
 
 The optimiser is exact for its objective in two steps:
 

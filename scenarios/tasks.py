@@ -138,15 +138,6 @@ def followup_sweep(as_of: str | None = None) -> dict:
 
 
 @shared_task(**RETRY)
-def docking_scheduled(event_id: int, left_out: list[int]) -> int:
-    """Each party of a scheduled event hears of its meetings; those offered a meeting but left without one
-    are told to get in touch directly."""
-    from .services.docking import docking_notify
-
-    return docking_notify(event_id=event_id, left_out=left_out)
-
-
-@shared_task(**RETRY)
 def product_promoted(promotion_id: int) -> int:
     """Every city's staff hear of a product promoted province-wide."""
     from marketplace.choices import OrganizationKind

@@ -36,3 +36,19 @@ class FailingOnceFileBackend(FileBackend):
             marker.write_text("the first send failed")
             raise smtplib.SMTPServerDisconnected("the mail server went away")
         return super().send_messages(messages)
+
+
+def built_once(django_db_blocker, build):
+    """For a module-scoped fixture: `build()` once, in a transaction rolled back after the module; each test
+    runs in a savepoint inside it (pytest-django's `db`), so what one test writes is gone before the next.
+    Use as `yield from built_once(django_db_blocker, build_world)`."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "marketplace",
     "scenarios",
     "matching",
+    "marketdata",
 ]
 
 MIDDLEWARE = [

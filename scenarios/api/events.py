@@ -14,13 +14,13 @@ from rest_framework.response import Response
 
 from common.api import QuerySerializer, StrictBooleanField, StrictSerializer, actor, errors
 from marketplace.api.serializers import RegionSerializer
+from matching.docking import docking_schedule
 
 from .. import services
 from ..exports import XLSX, agenda_workbook, booklet_rows, booklet_workbook
 from ..filtersets import ReleaseEventFilter
 from ..models import ReleaseEvent
 from ..selectors import agenda_for, event_scenarios_for, scenario_list_for
-from ..services.docking import docking_schedule
 from ..services.events import host_suggestions, release_event_plan_year, release_event_set_list
 from .serializers import ReleaseEventSerializer, ReleaseEventWriteSerializer, ScenarioSerializer
 

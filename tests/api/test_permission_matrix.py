@@ -12,13 +12,11 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import override_settings
 from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
 from config import api_router
-from tests.api.world import PDF, ROLES, build_world
+from tests.api.world import PDF, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -225,33 +223,9 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, world_media):
-    """The world's uploaded files outlive one case: every case reads them from the same place."""
-    settings.MEDIA_ROOT = world_media
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, world_media):
-    """The world is built once for the whole table, in a transaction rolled back at the end; each case runs
-    in a savepoint inside it (pytest-django's `db`), so a write by one case is gone before the next."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(MEDIA_ROOT=world_media):
-                w = build_world()
-            w.sup_a_org = w.users["sup_a"].member.organization_id
-            w.objects["member_prov"] = w.users["prov"].member
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def world(shared_world):
+    return shared_world
 
 
 def market_state() -> str:

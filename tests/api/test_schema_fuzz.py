@@ -19,7 +19,6 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
-from tests.api.world import build_world
 
 ROLES = ["anon", "sup_a", "prov", "city", "office"]
 # CI (.ci/run) raises this; a developer's `make test` keeps it short.
@@ -29,8 +28,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(shared_world):
+    return shared_world
 
 
 @pytest.fixture(autouse=True)
@@ -53,5 +52,5 @@ def headers_for(world, role: str) -> dict:
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_api_honours_its_contract(case, role, world):
+def test_api_honours_its_contract(case, role, world, db):
     case.call_and_validate(headers=headers_for(world, role), excluded_checks=[positive_data_acceptance])

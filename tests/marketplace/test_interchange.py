@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from marketdata.interchange.exporter import export_market
+from marketdata.interchange.importer import ImportFailed, import_market
 from marketplace.choices import OrganizationKind as K
-from marketplace.interchange.exporter import export_market
-from marketplace.interchange.importer import ImportFailed, import_market
 from marketplace.models import Capability, Organization, OrganizationQualification, Product
 from scenarios.models import (
     Agreement,

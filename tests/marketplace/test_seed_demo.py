@@ -7,13 +7,15 @@ from django.core.management import call_command
 from marketplace.models import Organization, Product, Region, Sector
 from scenarios.choices import ScenarioState
 from scenarios.models import BenchmarkCase, DemonstrationZone, Proposal, ReleaseEvent, Scenario
+from tests.support import built_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_market(db):
-    call_command("seed_demo", "--password", "pw-demo-1")
+@pytest.fixture(scope="module")
+def demo_market(django_db_setup, django_db_blocker):
+    """Built once for the module (it takes most of a minute)."""
+    yield from built_once(django_db_blocker, lambda: call_command("seed_demo", "--password", "pw-demo-1"))
 
 
 def test_demo_market_covers_the_whole_province_and_lifecycle(demo_market, capsys):

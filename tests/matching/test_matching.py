@@ -228,6 +228,18 @@ def test_suppliers_see_recommended_scenarios_and_parties_mark_them():
     )
     assert again.status_code == 201 and MatchFeedback.objects.get().verdict == "contacted"
     services.rematch_scenarios([scenario.pk])
+    # A supplier's marks on its own product are kept for it, but do not rank it (it would rank itself) …
+    assert Match.objects.get(scenario=scenario).components["feedback"] == 0.5
+    # … the provider's do.
+    provider_user = member_of(K.ENTERPRISE).user
+    provider_user.member.organization = scenario.provider
+    provider_user.member.save()
+    client.force_authenticate(provider_user)
+    by_provider = client.post(
+        "/api/v1/match-feedback/", {"scenario": scenario.pk, "product": p.pk, "verdict": "contacted"}, format="json"
+    )
+    assert by_provider.status_code == 201
+    services.rematch_scenarios([scenario.pk])
     assert Match.objects.get(scenario=scenario).components["feedback"] == 1.0
 
 

@@ -29,7 +29,7 @@ from rest_framework.test import APIClient
 
 from common.api import RankedPaginator
 from common.benchmarks import percentile, refuse_unless_benchmark_database
-from marketplace import synthetic
+from marketdata import synthetic
 from marketplace.selectors import actor_for
 from matching import services
 from matching.engine import rank

@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from marketplace.interchange.importer import ImportFailed, import_market
+from marketdata.interchange.importer import ImportFailed, import_market
 from marketplace.models import Product
 from matching.engine import Settings
 from matching.evaluation import engine_rankings, load_labels, score, sector_rankings

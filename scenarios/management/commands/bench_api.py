@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from common.benchmarks import percentile, refuse_unless_benchmark_database
 from common.credit_code import make_credit_code
-from marketplace import synthetic
+from marketdata import synthetic
 from marketplace.choices import OrganizationKind
 from marketplace.models import Member, Organization, Region
 from scenarios.api.views import ScenarioViewSet

@@ -1,6 +1,6 @@
 """Time the follow-up sweep over a large market (PostgreSQL). Prints one JSON line.
 
-The synthetic market (marketplace.synthetic) gets a believable follow-up history first: submission and
+The synthetic market (marketdata.synthetic) gets a believable follow-up history first: submission and
 signing times spread over the past months, proposals on a third of the published scenarios, agreements on the
 signed ones and progress reports on half of them, city staff in every region, the link office and members
 for a share of the providers. Then: `sweep_s`, the first sweep (every stalled scenario raised at once, the
@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from common.benchmarks import refuse_unless_benchmark_database
 from common.credit_code import make_credit_code
+from marketdata import synthetic
 from marketplace import services as market_services
-from marketplace import synthetic
 from marketplace import tasks as market_tasks
 from marketplace.choices import OrganizationKind
 from marketplace.models import Member, Organization, Region

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.interchange.importer import ImportFailed, import_market
+from marketdata.interchange.importer import ImportFailed, import_market
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from common.credit_code import make_credit_code
+from marketdata.demo.catalogue import SUPPLIER_BRANDS, VARIANTS, areas
 from marketplace.choices import Maturity, OrganizationKind
-from marketplace.demo.catalogue import SUPPLIER_BRANDS, VARIANTS, areas
 from marketplace.models import Capability, Organization, Product, Region, Sector
 from scenarios.choices import CooperationMode, ScenarioState
 from scenarios.models import Scenario

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from marketplace.interchange.exporter import export_market
+from marketdata.interchange.exporter import export_market
 
 
 class Command(BaseCommand):

@@ -389,7 +389,11 @@ def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candid
 
 def _proposals(demo: Demo, scenario, candidates, many: bool):
     count = min(len(candidates), demo.rng.randint(2, 4) if many else 1)
+    proposed = set()
     for product in demo.rng.sample(candidates, count):
+        if product.supplier_id in proposed:  # one proposal per supplier and scenario (it is revised, not resent)
+            continue
+        proposed.add(product.supplier_id)
         services.proposal_submit(
             scenario_id=scenario.pk,
             actor_user=demo.supplier_users[product.supplier_id],

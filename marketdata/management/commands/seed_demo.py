@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from marketplace.demo.builder import DEMO_ACCOUNTS, build
+from marketdata.demo.builder import DEMO_ACCOUNTS, build
 from marketplace.models import Organization
 
 

@@ -15,10 +15,9 @@ from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
 from marketplace.selectors import actor_for
 from outbox.services import enqueue
-
-from ..choices import ProposalStatus, ScenarioState
-from ..models import DockingMeeting, Proposal, ReleaseEvent, Scenario
-from ..scheduling import Candidate, Limits, schedule_greedy, schedule_optimal, total_value, violations
+from scenarios.choices import ProposalStatus, ScenarioState
+from scenarios.models import DockingMeeting, Proposal, ReleaseEvent, Scenario
+from scenarios.scheduling import Candidate, Limits, schedule_greedy, schedule_optimal, total_value, violations
 
 EVENT_STATES = [ScenarioState.APPROVED, ScenarioState.PUBLISHED]
 
@@ -37,9 +36,9 @@ class ScheduleReport:
 def docking_candidates(event: ReleaseEvent, *, per_scenario: int | None = None) -> list[Candidate]:
     """Pairs worth a meeting: every proposal on the event's scenarios (requested), and the suppliers the
     matcher ranks highest for each of them (ranked now, so that approved scenarios not yet published count)."""
-    from matching.engine import rank
-    from matching.market import scenario_docs
-    from matching.services import current_index
+    from .engine import rank
+    from .market import scenario_docs
+    from .services import current_index
 
     per_scenario = per_scenario or settings.DOCKING["CANDIDATES_PER_SCENARIO"]
     scenarios = Scenario.objects.filter(release_event=event, state__in=EVENT_STATES)
@@ -131,7 +130,7 @@ def docking_schedule(
             region_id=event.host_region_id,
         )
 
-        enqueue("scenarios.tasks.docking_scheduled", event.pk, sorted(left_out))
+        enqueue("matching.tasks.docking_scheduled", event.pk, sorted(left_out))
     return ScheduleReport(
         meetings=len(meetings),
         requested_met=sum(m.requested for m in meetings),
