@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,17 @@ from .models import (
     Sector,
 )
 from .services import ORGANIZATION_PROFILE_FIELDS, PRODUCT_FIELDS, organization_update, product_create, product_update
+
+
+class ProtectedUserAdmin(UserAdmin):
+    """People who acted are kept (their audit entries name them): deactivate an account, never delete it."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ProtectedUserAdmin)
 
 admin.site.site_header = _("人工智能应用场景开放平台")
 admin.site.site_title = _("场景开放平台")

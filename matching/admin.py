@@ -1,15 +1,37 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.admin_base import ReadOnlyAdmin
+from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ServiceForm
+from marketplace.choices import Role
 
 from . import services
 from .models import Match, MatchFeedback, MatchRun, Synonym
 
 
+class SynonymAdminForm(ServiceForm):
+    class Meta:
+        model = Synonym
+        fields = ["term", "canonical"]
+
+    def create(self, cleaned):
+        return services.synonym_save(actor_user=self.actor_user, term=cleaned["term"], canonical=cleaned["canonical"])
+
+    def update(self, cleaned, changed):
+        return services.synonym_save(
+            actor_user=self.actor_user,
+            term=cleaned["term"],
+            canonical=cleaned["canonical"],
+            synonym_id=self.instance.pk,
+        )
+
+
 @admin.register(Synonym)
-class SynonymAdmin(ReadOnlyAdmin):
-    """The link office extends the synonym groups; the analyzer picks them up on its next use."""
+class SynonymAdmin(MarketAdmin):
+    """The link office extends the synonym groups (through `synonym_save`); the analyser picks them up on its
+    next use."""
+
+    form = SynonymAdminForm
+    add_roles = (Role.LINK_OFFICE,)
 
     list_display = ["term", "canonical", "updated_at"]
     search_fields = ["term", "canonical"]

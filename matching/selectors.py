@@ -7,28 +7,21 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound, PermissionDenied
+from common.policy import restrict
 from marketplace.choices import Role
 from marketplace.selectors import Actor
-from scenarios.models import Scenario
+from scenarios.policies import is_insider
 from scenarios.selectors import scenario_list_for
 
 from .market import MATCHED_STATES
 from .models import Match, MatchFeedback, MatchRun
 
 
-def may_read_matches(actor: Actor, scenario: Scenario) -> bool:
-    if actor.is_link_office:
-        return True
-    if actor.is_city_staff:
-        return scenario.region_id == actor.region_id
-    return actor.role == Role.PROVIDER and scenario.provider_id == actor.organization_id
-
-
 def matches_for_scenario(actor: Actor, scenario_id: int) -> QuerySet[Match]:
     scenario = scenario_list_for(actor).filter(pk=scenario_id).first()
     if scenario is None:
         raise NotFound("not_found", _("场景不存在。"))
-    if not may_read_matches(actor, scenario):
+    if not is_insider(actor, scenario):
         raise PermissionDenied("not_allowed", _("只有场景提供方、所在市州和链长办可以查看匹配结果。"))
     return Match.objects.filter(scenario=scenario).select_related("product", "supplier", "supplier__region")
 
@@ -47,9 +40,7 @@ def recommendations_for(actor: Actor) -> QuerySet[Match]:
 
 
 def feedback_of(actor: Actor) -> QuerySet[MatchFeedback]:
-    if not actor.organization_id:
-        return MatchFeedback.objects.none()
-    return MatchFeedback.objects.filter(organization_id=actor.organization_id).order_by("-created_at", "-id")
+    return restrict(MatchFeedback, actor).order_by("-created_at", "-id")
 
 
 def runs_for(actor: Actor) -> QuerySet[MatchRun]:

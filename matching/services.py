@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.errors import DomainError, NotFound, PermissionDenied
+from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
 from marketplace.choices import OrganizationKind
 from marketplace.models import Product
 from marketplace.selectors import actor_for
@@ -30,7 +30,7 @@ from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
 from .engine import COMPONENTS, ProductIndex, Ranked, rank
 from .market import load_index, matchable_scenarios, scenario_docs
-from .models import Match, MatchFeedback, MatchRun, MatchRunChunk
+from .models import Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
 
 _index_lock = threading.Lock()
 _index: tuple[tuple, ProductIndex] | None = None
@@ -339,3 +339,26 @@ def feedback_record(*, actor_user, scenario_id: int, product_id: int, verdict: s
             region_id=scenario.region_id,
         )
     return feedback
+
+
+# --- synonyms -----------------------------------------------------------------------------------------------------
+def synonym_save(*, actor_user, term: str, canonical: str, synonym_id: int | None = None) -> Synonym:
+    """The link office adds a term to a synonym group, or moves it to another (the analyser picks the change
+    up on its next use: the market's stamp includes the synonyms)."""
+    if not actor_for(actor_user).is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以维护同义词。"))
+    with transaction.atomic():
+        synonym = Synonym.objects.select_for_update().filter(pk=synonym_id).first() if synonym_id else Synonym()
+        if synonym is None:
+            raise NotFound("not_found", _("同义词不存在。"))
+        before = {"term": synonym.term, "canonical": synonym.canonical}
+        synonym.term, synonym.canonical = term.strip(), canonical.strip()
+        full_clean_or_refuse(synonym)
+        synonym.save()
+        audit_record(
+            action="matching.synonym.saved",
+            actor_user=actor_user,
+            obj=synonym,
+            changes={k: [before[k] or None, getattr(synonym, k)] for k in before if before[k] != getattr(synonym, k)},
+        )
+    return synonym
