@@ -16,6 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
@@ -24,7 +25,13 @@ ROLES = ["anon", "sup_a", "prov", "city", "office"]
 # CI (.ci/run) raises this; a developer's `make test` keeps it short.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+# The coverage phase (every boundary and every kind of wrong value of every parameter) is most of the run:
+# CI turns it on (FUZZ_COVERAGE=1 in .ci/run); a developer's `make test` fuzzes with generated examples only.
+COVERAGE = os.environ.get("FUZZ_COVERAGE", "") not in ("", "0", "false")
+config = SchemathesisConfig()
+config.projects.default.phases.coverage.enabled = COVERAGE
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=config)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from tests.conftest import requires_broker
 from tests.factories import ScenarioFactory, member_of
 
 pytestmark = [
+    # One broker queue for the real workers: these run in one xdist worker, one after the other.
+    pytest.mark.xdist_group("celery"),
     pytest.mark.integration,
     requires_broker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
