@@ -158,9 +158,9 @@ class Pagination(PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):
-        # An empty or malformed page is refused, not read as page 1.
+        # An empty or malformed page is refused, not read as page 1 (a page out of range is a 404).
         raw = request.query_params.getlist(self.page_query_param)
-        if raw and (len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1):
+        if raw and (len(raw) > 1 or not raw[0].isdigit()):
             raise exceptions.ValidationError({self.page_query_param: [_("须为正整数。")]})
         return super().get_page_number(request, paginator)
 
