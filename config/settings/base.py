@@ -295,7 +295,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON bodies everywhere; the upload endpoints declare their multipart parser themselves.
-    "DEFAULT_PARSER_CLASSES": ["common.api.BoundedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.BoundedJSONParser"],
     # Money is a JSON number (万元), as in the market interchange file.
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
