@@ -346,3 +346,58 @@ def test_the_audit_trail_is_read_by_model_and_object_for_the_office_and_the_regi
     assert client.get(url).status_code == 403
     client.force_authenticate(office)
     assert client.get("/api/v1/audit/?model=nope.nothing").status_code == 400
+
+
+# --- scenarios and proposals after their answer -------------------------------------------------------------
+
+
+def test_a_provider_cannot_move_its_scenario_to_another_region_nor_edit_it_once_approved():
+    from marketplace.models import Region
+
+    provider = member_of(K.ENTERPRISE, "510100")
+    scenario = ScenarioFactory(provider=provider.organization, state="draft")
+    client = APIClient()
+    client.force_authenticate(provider.user)
+    moved = client.patch(f"/api/v1/scenarios/{scenario.pk}/", {"region": "510700"}, format="json")
+    assert moved.status_code == 403
+    scenario.refresh_from_db()
+    assert scenario.region.code == "510100"
+    scenario.state = "approved"
+    scenario.save(update_fields=["state"])
+    edited = client.patch(f"/api/v1/scenarios/{scenario.pk}/", {"title": "悄悄改"}, format="json")
+    assert edited.status_code == 403 and "市州" in edited.json()["message"]
+    # City staff may amend it; the amendment is kept with the old and the new value.
+    city = member_of(K.CITY_OFFICE, "510100").user
+    services.scenario_update(scenario_id=scenario.pk, actor_user=city, title="补充说明后的标题")
+    amended = AuditEntry.objects.get(action="scenarios.scenario.amended", object_id=scenario.pk)
+    assert amended.changes["title"][1] == "补充说明后的标题" and amended.actor == city
+    assert Region.objects.get(code="510100").pk == amended.region_id
+
+
+def test_an_accepted_proposal_is_never_rewritten_and_a_waiting_one_keeps_each_revision(
+    django_capture_on_commit_callbacks,
+):
+    from scenarios.models import Proposal, ProposalRevision
+
+    scenario = ScenarioFactory(state="published")
+    provider = member_of(K.ENTERPRISE, "510100")
+    provider.organization = scenario.provider
+    provider.save()
+    supplier = member_of(K.SUPPLIER, "510100").user
+    client = APIClient()
+    client.force_authenticate(supplier)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post("/api/v1/proposals/", {"scenario": scenario.pk, "price": 80}, format="json")
+        revised = client.patch(f"/api/v1/proposals/{created.json()['id']}/", {"price": 70}, format="json")
+    assert created.status_code == 201 and revised.status_code == 200
+    proposal = Proposal.objects.get()
+    assert [float(r.price) for r in ProposalRevision.objects.filter(proposal=proposal)] == [80.0, 70.0]
+    told = Notification.objects.filter(recipient=provider.user, title__contains="第2版")
+    assert told.exists()
+    Proposal.objects.filter(pk=proposal.pk).update(status="accepted")
+    again = client.patch(f"/api/v1/proposals/{proposal.pk}/", {"price": 1}, format="json")
+    withdrawn = client.post(f"/api/v1/proposals/{proposal.pk}/withdraw/", format="json")
+    assert again.status_code == 409 and withdrawn.status_code == 409
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted" and float(proposal.price) == 70.0
+    assert ProposalRevision.objects.filter(proposal=proposal).count() == 2
