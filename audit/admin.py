@@ -10,6 +10,7 @@ from common.policy import permits
 from marketplace.admin_base import ReadOnlyAdmin
 from marketplace.selectors import actor_for
 
+from .labels import action_label, changed_fields
 from .models import AuditEntry
 from .selectors import audit_trail_for
 
@@ -32,12 +33,16 @@ def audit_history_view(model_admin, request, object_id, extra_context=None):
     who = actor_for(request.user)
     if obj is None or not permits(who, "view", obj) or not (who.is_link_office or who.is_city_staff):
         raise PermissionDenied
-    entries = audit_trail_for(who).filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    entries = list(
+        audit_trail_for(who).filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)[:500]
+    )
+    for e in entries:
+        e.label, e.rows = action_label(e.action), changed_fields(e)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("变更记录：%s") % obj,
         "object": obj,
-        "entries": entries[:500],
+        "entries": entries,
         "opts": model_admin.model._meta,
         **(extra_context or {}),
     }

@@ -7,4 +7,9 @@ class ScenariosConfig(AppConfig):
     verbose_name = _("应用场景")
 
     def ready(self):
+        from audit.labels import register
+
         from . import policies  # noqa: F401
+        from .lifecycle import TRANSITIONS
+
+        register({t.action: t.label for t in TRANSITIONS.values()})

@@ -33,6 +33,10 @@ def as_(w, role) -> Client:
     return c
 
 
+def history_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk])
+
+
 def change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
@@ -103,7 +107,7 @@ def test_a_supplier_never_sees_a_competitors_proposal_or_the_transition_log_in_t
     page = sup.get(change_url(w["pub"])).text
     assert "sup_a 保密方案" not in page
     assert "流转记录" not in page or "transitionlog_set" not in page
-    assert sup.get(change_url(w["pub"]) + "history/").status_code == 403
+    assert sup.get(history_url(w["pub"])).status_code == 403
     changelist = sup.get(reverse("admin:scenarios_transitionlog_changelist"))
     assert w["pub"].title not in changelist.text
 
@@ -192,6 +196,8 @@ def test_an_admin_edit_leaves_one_audit_entry_with_old_and_new_values(w):
     entry = AuditEntry.objects.filter(object_id=scenario.pk, action="scenarios.scenario.updated").get()
     assert entry.changes["title"] == [scenario.title, "新的标题"]
     assert entry.actor == w.users["office"]
+    history = office.get(history_url(scenario)).text
+    assert "场景名称" in history and "新的标题" in history and "修改" in history
 
 
 def test_a_proposal_already_accepted_cannot_be_revised_or_withdrawn_in_the_admin(w):
