@@ -12,7 +12,7 @@ nothing of the domain.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from django.db.models import Model, Q, QuerySet
 
@@ -105,7 +105,3 @@ def permits(actor, action: Action, obj: Model) -> bool:
     if obj is None or obj.pk is None:
         return False
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), actor, action).exists()
-
-
-def registered() -> dict[type[Model], Any]:
-    return dict(_POLICIES)

@@ -100,15 +100,17 @@ class MarketAdmin(admin.ModelAdmin):
             return False
         return obj is None or permits(self.actor(request), "view", obj)
 
+    def _service_form(self) -> type[ServiceForm] | None:
+        return self.form if isinstance(self.form, type) and issubclass(self.form, ServiceForm) else None
+
     def has_add_permission(self, request):
-        form = self.form
-        creates = isinstance(form, type) and issubclass(form, ServiceForm) and form.creates()
+        form = self._service_form()
+        creates = form is not None and form.creates()
         return creates and self.has_module_permission(request) and role_of(request) in self.add_roles
 
     def has_change_permission(self, request, obj=None):
-        form = self.form
-        updates = isinstance(form, type) and issubclass(form, ServiceForm) and form.updates()
-        if not (updates and self.has_module_permission(request)):
+        form = self._service_form()
+        if not (form is not None and form.updates() and self.has_module_permission(request)):
             return False
         if obj is None:
             return restrict(self.model, self.actor(request), "change").exists()

@@ -10,6 +10,7 @@ acyclic. Every task is idempotent, so a message handed over twice (sent, then th
 
 from __future__ import annotations
 
+import datetime
 import logging
 from importlib import import_module
 
@@ -54,7 +55,12 @@ def deliver(message_id: int) -> bool:
     return True
 
 
+KEEP_SENT = datetime.timedelta(days=7)
+
+
 def relay(limit: int = 1000) -> int:
-    """Send what the broker did not take (oldest first). Returns how many went."""
+    """Send what the broker did not take (oldest first), and forget what was handed over more than a week
+    ago (the audit trail, not the outbox, is the record of what happened). Returns how many went."""
+    OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     pending = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at").values_list("pk", flat=True)
     return sum(deliver(pk) for pk in list(pending[:limit]))

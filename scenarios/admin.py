@@ -507,43 +507,54 @@ class AnnualPlanAdmin(MarketAdmin):
         return obj.n_scenarios
 
 
+def _for_reader(actor, label, answer):
+    """A changelist column answered for this reader (ModelAdmin instances are shared across requests)."""
+
+    def column(meeting):
+        return answer(actor, meeting)
+
+    column.short_description = label
+    return column
+
+
 @admin.register(DockingMeeting)
 class DockingMeetingAdmin(ReadOnlyAdmin):
     """Each meeting tells the reader only what the policy lets it know: an unpublished scenario's title, the
     request (which reveals a proposal) and the score are the insiders'."""
 
-    list_display = [
-        "event",
-        "starts_at",
-        "table",
-        "scenario_title",
-        "provider",
-        "supplier",
-        "was_requested",
-        "match_score",
-    ]
     list_filter = ["event"]
     list_select_related = ["event", "scenario", "provider", "supplier"]
     search_fields = ["supplier__name", "provider__name"]
-    fields = readonly_fields = list_display
 
-    @admin.display(description=gettext_lazy("应用场景"))
-    def scenario_title(self, obj):
-        return meeting_scenario_title(self.actor(self._request), obj)
+    def _columns(self, request):
+        def requested(actor, m):
+            value = meeting_requested(actor, m)
+            return "—" if value is None else (_("是") if value else _("否"))
 
-    @admin.display(description=gettext_lazy("主动申请"))
-    def was_requested(self, obj):
-        value = meeting_requested(self.actor(self._request), obj)
-        return "—" if value is None else (_("是") if value else _("否"))
+        def score(actor, m):
+            value = meeting_score(actor, m)
+            return "—" if value is None else f"{value:.3f}"
 
-    @admin.display(description=gettext_lazy("匹配得分"))
-    def match_score(self, obj):
-        value = meeting_score(self.actor(self._request), obj)
-        return "—" if value is None else f"{value:.3f}"
+        actor = self.actor(request)
+        return [
+            "event",
+            "starts_at",
+            "table",
+            _for_reader(actor, gettext_lazy("应用场景"), meeting_scenario_title),
+            "provider",
+            "supplier",
+            _for_reader(actor, gettext_lazy("主动申请"), requested),
+            _for_reader(actor, gettext_lazy("匹配得分"), score),
+        ]
 
-    def get_queryset(self, request):
-        self._request = request  # the display columns answer for this reader
-        return super().get_queryset(request)
+    def get_list_display(self, request):
+        return self._columns(request)
+
+    def get_fields(self, request, obj=None):
+        return self._columns(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._columns(request)
 
 
 @admin.register(TransitionLog)

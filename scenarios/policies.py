@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from common.policy import EVERYTHING, NOTHING, Policy, register, restrict
+from common.policy import EVERYTHING, NOTHING, Policy, permits, register, restrict
 from marketplace.choices import Role
 
 from .choices import PUBLIC_STATES, ProposalStatus, ScenarioState
@@ -121,9 +121,7 @@ class ScenarioPolicy(Policy):
 
 def scenario_is_visible_to(actor, scenario: Scenario) -> bool:
     """`ScenarioPolicy.view` for a scenario already loaded (the services check it under their row lock)."""
-    if scenario.state in PUBLIC_STATES or actor.is_link_office:
-        return True
-    return is_insider(actor, scenario)
+    return permits(actor, "view", scenario)
 
 
 def _through(parent: type, field: str):
@@ -171,11 +169,6 @@ class ProposalPolicy(Policy):
 
 
 register(ProposalAttachment)(_through(Proposal, "proposal"))
-
-
-def may_decide_proposal(actor, proposal: Proposal) -> bool:
-    """The scenario's provider, its city staff or the link office answer a proposal."""
-    return is_insider(actor, proposal.scenario)
 
 
 @register(Agreement)

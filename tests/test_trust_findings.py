@@ -401,3 +401,16 @@ def test_an_accepted_proposal_is_never_rewritten_and_a_waiting_one_keeps_each_re
     proposal.refresh_from_db()
     assert proposal.status == "accepted" and float(proposal.price) == 70.0
     assert ProposalRevision.objects.filter(proposal=proposal).count() == 2
+
+
+def test_the_relay_forgets_messages_handed_over_more_than_a_week_ago():
+    from django.utils import timezone
+
+    from outbox.services import KEEP_SENT, relay
+
+    old = OutboxMessage.objects.create(task="scenarios.tasks.proposal_received", args=[0])
+    recent = OutboxMessage.objects.create(task="scenarios.tasks.proposal_received", args=[0])
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - KEEP_SENT - datetime.timedelta(hours=1))
+    OutboxMessage.objects.filter(pk=recent.pk).update(sent_at=timezone.now())
+    relay()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
