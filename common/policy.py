@@ -16,7 +16,7 @@ from typing import Literal
 
 from django.db.models import Model, Q, QuerySet
 
-Action = Literal["view", "change"]
+Action = Literal["view", "change", "verify"]
 
 # "Everything": an explicit condition, because an empty Q() vanishes when OR-ed with another one.
 EVERYTHING = Q(pk__isnull=False)
@@ -41,9 +41,11 @@ class Policy:
     def condition(self, actor, action: Action) -> Q:
         if action == "view":
             return self.view(actor)
-        if action == "change":
-            return both(self.change(actor), self.view(actor))
-        raise ValueError(f"unknown action {action!r}")
+        # "change" and any further action a policy names (an organisation's "verify"): on what is seen.
+        method = getattr(self, action, None) if action.isidentifier() and not action.startswith("_") else None
+        if method is None or action in ("condition", "model", "through_many"):
+            raise ValueError(f"unknown action {action!r}")
+        return both(method(actor), self.view(actor))
 
 
 def both(a: Q, b: Q) -> Q:

@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, ServiceForm, role_of
+from common.errors import DomainError
+from common.policy import restrict
+from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, ServiceForm, report_outcomes, role_of
 
 from .choices import Role
 from .models import (
@@ -18,7 +22,16 @@ from .models import (
     Region,
     Sector,
 )
-from .services import ORGANIZATION_PROFILE_FIELDS, PRODUCT_FIELDS, organization_update, product_create, product_update
+from .selectors import actor_for
+from .services import (
+    ORGANIZATION_PROFILE_FIELDS,
+    PRODUCT_FIELDS,
+    organization_refuse,
+    organization_update,
+    organization_verify,
+    product_create,
+    product_update,
+)
 
 
 class ProtectedUserAdmin(UserAdmin):
@@ -75,16 +88,78 @@ class OrganizationAdminForm(ServiceForm):
         )
 
 
+class RefusalForm(forms.Form):
+    reason = forms.CharField(label=_("未通过原因（将告知申请单位）"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _decide(modeladmin, request, queryset, decide, verb):
+    done, failed = [], []
+    for org in queryset:
+        try:
+            decide(org)
+            done.append(org.name)
+        except DomainError as exc:
+            failed.append((org.name, str(exc)))
+    report_outcomes(modeladmin, request, done, failed, verb)
+
+
+@admin.action(description=_("通过认证"))
+def verify_organizations(modeladmin, request, queryset):
+    _decide(
+        modeladmin,
+        request,
+        queryset,
+        lambda org: organization_verify(organization_id=org.pk, actor_user=request.user),
+        _("已通过认证"),
+    )
+
+
+@admin.action(description=_("不予通过（填写原因）"))
+def refuse_organizations(modeladmin, request, queryset):
+    form = RefusalForm(request.POST if "apply" in request.POST else None)
+    if "apply" not in request.POST or not form.is_valid():
+        return TemplateResponse(
+            request,
+            "admin/marketplace/refusal_form.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "opts": modeladmin.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action_name": "refuse_organizations",
+                "title": _("不予通过"),
+            },
+        )
+    reason = form.cleaned_data["reason"]
+    _decide(
+        modeladmin,
+        request,
+        queryset,
+        lambda org: organization_refuse(organization_id=org.pk, actor_user=request.user, reason=reason),
+        _("已不予通过"),
+    )
+    return None
+
+
 @admin.register(Organization)
 class OrganizationAdmin(MarketAdmin):
-    """The directory is public; an organisation's administrators and the link office edit its profile."""
+    """The directory is public; an organisation's administrators and the link office edit its profile; its
+    region's city staff (or the link office) verify a self-registered one."""
 
     form = OrganizationAdminForm
-    list_display = ["name", "kind", "region", "credit_code", "product_count"]
-    list_filter = ["kind", "region", "qualifications__code"]
+    list_display = ["name", "kind", "region", "credit_code", "status", "product_count"]
+    list_filter = ["status", "kind", "region", "qualifications__code"]
     search_fields = ["name", "credit_code", "key"]
     inlines = [QualificationInline, MemberInline]
     list_select_related = ["region"]
+    actions = [verify_organizations, refuse_organizations]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not restrict(Organization, actor_for(request.user), "verify").exists():
+            for name in ("verify_organizations", "refuse_organizations"):
+                actions.pop(name, None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         editable = ORGANIZATION_PROFILE_FIELDS if self.has_change_permission(request, obj) else ()

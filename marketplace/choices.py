@@ -11,6 +11,17 @@ class OrganizationKind(models.TextChoices):
 
 
 PROVIDER_KINDS = (OrganizationKind.GOVERNMENT, OrganizationKind.ENTERPRISE)
+# Who registers itself on the public site; city offices and the link office are set up by the office.
+SELF_REGISTERING_KINDS = (OrganizationKind.GOVERNMENT, OrganizationKind.ENTERPRISE, OrganizationKind.SUPPLIER)
+
+
+class OrganizationStatus(models.TextChoices):
+    """A self-registered organisation is pending until its region's city staff (or the link office)
+    verify it; until then its members see only what the public sees."""
+
+    PENDING = "pending", _("待审核")
+    VERIFIED = "verified", _("已认证")
+    REFUSED = "refused", _("未通过")
 
 
 class Role(models.TextChoices):

@@ -14,6 +14,7 @@ from .choices import (
     MemberRole,
     NotificationKind,
     OrganizationKind,
+    OrganizationStatus,
     Qualification,
     Role,
 )
@@ -80,6 +81,18 @@ class Organization(models.Model):
     description = models.TextField(_("简介"), blank=True)
     headcount = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
     website = models.URLField(_("网站"), blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Organisations the office sets up are verified; one that registers itself starts pending.
+    status = models.CharField(
+        _("认证状态"),
+        max_length=16,
+        choices=OrganizationStatus.choices,
+        default=OrganizationStatus.VERIFIED,
+        db_index=True,
+    )
+    status_reason = models.TextField(_("未通过原因"), blank=True)
+    status_changed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -92,6 +105,13 @@ class Organization(models.Model):
             models.CheckConstraint(condition=Exact(Length("credit_code"), 18), name="organization_credit_code_18"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrganizationStatus.values), name="organization_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=OrganizationStatus.REFUSED) | ~models.Q(status_reason=""),
+                name="organization_refused_has_reason",
             ),
             # City staff act for one region; every other organisation but the link office sits in one too.
             models.CheckConstraint(
@@ -106,6 +126,10 @@ class Organization(models.Model):
     @property
     def acting_role(self) -> str:
         return ROLE_OF_KIND[self.kind]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == OrganizationStatus.VERIFIED
 
     @property
     def qualification_codes(self) -> list[str]:
@@ -278,3 +302,36 @@ class EmailDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.day}"
+
+
+def invitation_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class MemberInvitation(models.Model):
+    """An organisation's administrator asks a colleague to join; the link in the e-mail carries the token."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("组织机构"), on_delete=models.CASCADE, related_name="member_invitations"
+    )
+    email = models.EmailField(_("邮箱"))
+    token = models.CharField(_("邀请码"), max_length=64, unique=True, default=invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("邀请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    mailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    member = models.OneToOneField(
+        Member, verbose_name=_("成员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email

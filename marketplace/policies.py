@@ -15,6 +15,7 @@ from .models import (
     Capability,
     EmailDigest,
     Member,
+    MemberInvitation,
     Notification,
     Organization,
     OrganizationQualification,
@@ -53,6 +54,14 @@ class OrganizationPolicy(Policy):
             return EVERYTHING
         if actor.organization_id and own_admin(actor):
             return Q(pk=actor.organization_id)
+        return NOTHING
+
+    def verify(self, actor):
+        """A self-registered organisation is verified (or refused) by its region's city staff or the office."""
+        if actor.is_link_office:
+            return EVERYTHING
+        if actor.is_city_staff:
+            return Q(region_id=actor.region_id)
         return NOTHING
 
 
@@ -110,3 +119,15 @@ class EmailDigestPolicy(Policy):
         if actor.is_link_office:
             return EVERYTHING
         return Q(recipient_id=actor.user.pk) if actor.is_authenticated else NOTHING
+
+
+@register(MemberInvitation)
+class MemberInvitationPolicy(Policy):
+    """An organisation's invitations are its administrators' business (and the link office's)."""
+
+    def view(self, actor):
+        if actor.is_link_office:
+            return EVERYTHING
+        if actor.organization_id and own_admin(actor):
+            return Q(organization_id=actor.organization_id)
+        return NOTHING

@@ -51,7 +51,9 @@ def actor_for(user) -> Actor:
         return cached
     member = Member.objects.select_related("organization", "organization__region").filter(user=user).first()
     if member is not None:
-        actor = Actor(user=user, role=member.acting_role, organization=member.organization)
+        # Until its organisation is verified a member acts as the public does (and may edit its profile).
+        role = member.acting_role if member.organization.is_verified else None
+        actor = Actor(user=user, role=role, organization=member.organization)
     elif user.is_superuser:
         actor = Actor(user=user, role=Role.LINK_OFFICE, organization=None)
     else:

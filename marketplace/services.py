@@ -20,9 +20,19 @@ from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or
 from common.policy import restrict
 from outbox.services import enqueue
 
-from .choices import ROLE_OF_KIND, DigestStatus, MemberRole, OrganizationKind, Role
-from .models import EmailDigest, Member, Notification, Organization, Product
-from .selectors import actor_for
+from .choices import (
+    ROLE_OF_KIND,
+    SELF_REGISTERING_KINDS,
+    DigestStatus,
+    MemberRole,
+    NotificationKind,
+    OrganizationKind,
+    OrganizationStatus,
+    Role,
+)
+from .models import EmailDigest, Member, MemberInvitation, Notification, Organization, Product
+from .policies import own_admin
+from .selectors import actor_for, city_staff_of
 
 # Every role uses the admin workbench, each scoped to what it may see (common/admin.py).
 ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF, Role.PROVIDER, Role.SUPPLIER)
@@ -167,7 +177,7 @@ def _rematch_after_commit(product_id: int) -> None:
     enqueue("matching.tasks.match_product", product_id)
 
 
-ORGANIZATION_PROFILE_FIELDS = frozenset({"description", "headcount", "website"})
+ORGANIZATION_PROFILE_FIELDS = frozenset({"description", "headcount", "website", "contact_name", "contact_phone"})
 
 
 def organization_update(*, organization_id: int, actor_user, **fields) -> Organization:
@@ -273,3 +283,213 @@ def _digest_message(user, day: datetime.date, notifications: list[Notification])
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     return message
+
+
+# --- self-registration, verification and invitations ----------------------------------------------------------
+
+REGISTRATION_FIELDS = ("name", "credit_code", "kind", "region", "contact_name", "contact_phone", "description")
+
+
+def organization_check(**fields) -> None:
+    """Refuse registration details the model would not keep (the credit code's checksum, a taken code, a kind
+    that does not register itself), every bad field named, before any account is made."""
+    kind = fields.get("kind")
+    if kind not in SELF_REGISTERING_KINDS:
+        raise DomainError("kind_not_allowed", _("请选择单位类型。"), fields={"kind": [_("请选择单位类型。")]})
+    org = Organization(**{f: fields.get(f) or "" for f in REGISTRATION_FIELDS if f != "region"})
+    org.region = fields.get("region")
+    if org.region is None:
+        raise DomainError("region_required", _("请选择所在市（州）。"), fields={"region": [_("请选择所在市（州）。")]})
+    full_clean_or_refuse(org, exclude=["key"])
+
+
+def organization_register(*, user, **fields) -> Organization:
+    """A department, an enterprise or an AI supplier registers itself with its first member (`user`, made by
+    the accounts door and not yet verified by e-mail): the organisation starts pending, its region's city
+    staff are asked to verify it."""
+    organization_check(**fields)
+    with transaction.atomic():
+        org = Organization(**{f: fields.get(f) or "" for f in REGISTRATION_FIELDS if f != "region"})
+        org.region = fields["region"]
+        org.status = OrganizationStatus.PENDING
+        org.save()
+        Member.objects.create(user=user, organization=org, role=MemberRole.ADMIN, title=fields.get("title", ""))
+        audit_record(
+            action="marketplace.organization.registered",
+            actor_user=user,
+            obj=org,
+            payload={"kind": org.kind},
+            region_id=org.region_id,
+        )
+        reviewers = [m.user_id for m in city_staff_of(org.region_id)] or list(
+            Member.objects.filter(organization__kind=OrganizationKind.LINK_OFFICE).values_list("user_id", flat=True)
+        )
+        notification_send(
+            recipients=reviewers,
+            kind=NotificationKind.SYSTEM,
+            title=lambda: _("新注册单位“{name}”待审核").format(name=org.name),
+            body=lambda: _("{kind}，统一社会信用代码 {code}。").format(
+                kind=org.get_kind_display(), code=org.credit_code
+            ),
+            link=f"/admin/marketplace/organization/{org.pk}/change/",
+            dedupe_key=f"organization:{org.pk}:registered",
+        )
+    return org
+
+
+def _organization_decide(*, organization_id: int, actor_user, status: str, reason: str = "") -> Organization:
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        org = restrict(Organization, actor, "verify").select_for_update().filter(pk=organization_id).first()
+        if org is None:
+            raise PermissionDenied("not_allowed", _("只有该单位所在市（州）的工作人员或链长办可以审核。"))
+        allowed_from = {
+            OrganizationStatus.VERIFIED: (OrganizationStatus.PENDING, OrganizationStatus.REFUSED),
+            OrganizationStatus.REFUSED: (OrganizationStatus.PENDING,),
+        }[status]
+        if org.status == status:
+            raise DomainError(
+                "already_decided", _("该单位已是“{s}”状态。").format(s=org.get_status_display()), status=409
+            )
+        if org.status not in allowed_from:
+            raise DomainError("not_pending", _("只能审核待审核的单位。"), status=409)
+        before = snapshot(org, ["status", "status_reason"])
+        org.status, org.status_reason, org.status_changed_at = status, reason, timezone.now()
+        full_clean_or_refuse(org, exclude=["key"])
+        org.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        if status == OrganizationStatus.VERIFIED:
+            # Verified members work in the platform as every organisation of their kind does.
+            get_user_model().objects.filter(member__organization=org).update(
+                is_staff=ROLE_OF_KIND[org.kind] in ADMIN_ROLES
+            )
+        audit_record(
+            action=f"marketplace.organization.{status}",
+            actor_user=actor_user,
+            obj=org,
+            changes=diff(before, snapshot(org, ["status", "status_reason"])),
+        )
+
+        def title():
+            if status == OrganizationStatus.VERIFIED:
+                return _("“{name}”已通过认证，现在可以发布场景、提交方案").format(name=org.name)
+            return _("“{name}”的注册未通过审核").format(name=org.name)
+
+        notification_send(
+            recipients=[m.user_id for m in org.members.all()],
+            kind=NotificationKind.SYSTEM,
+            title=title,
+            body=reason,
+            link="/my/",
+            dedupe_key=f"organization:{org.pk}:{status}:{org.status_changed_at.isoformat()}",
+        )
+        for n in Notification.objects.filter(
+            dedupe_key=f"organization:{org.pk}:{status}:{org.status_changed_at.isoformat()}"
+        ).values_list("pk", flat=True):
+            enqueue("marketplace.tasks.mail_notification", n)
+    return org
+
+
+def organization_verify(*, organization_id: int, actor_user) -> Organization:
+    return _organization_decide(organization_id=organization_id, actor_user=actor_user, status="verified")
+
+
+def organization_refuse(*, organization_id: int, actor_user, reason: str) -> Organization:
+    if not (reason or "").strip():
+        raise DomainError("reason_required", _("请填写未通过的原因。"), fields={"reason": [_("请填写未通过的原因。")]})
+    return _organization_decide(
+        organization_id=organization_id, actor_user=actor_user, status="refused", reason=reason.strip()
+    )
+
+
+def notification_mail(*, notification_id: int) -> bool:
+    """E-mail one notification now (an account's news does not wait for the daily digest); once only."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if n is None or not n.recipient.email or not n.recipient.is_active:
+            return False
+        _digest_message(n.recipient, timezone.localdate(), [n]).send()
+        n.emailed_at = timezone.now()
+        n.save(update_fields=["emailed_at"])
+    return True
+
+
+INVITATION_DAYS = 14
+
+
+def member_invite(*, actor_user, email: str) -> MemberInvitation:
+    """An organisation's administrator invites a colleague by e-mail; the link is good for two weeks."""
+    actor = actor_for(actor_user)
+    email = (email or "").strip().lower()
+    if actor.organization_id is None or not own_admin(actor):
+        raise PermissionDenied("not_allowed", _("只有本单位管理员可以邀请同事。"))
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise DomainError("email_taken", _("该邮箱已注册。"), fields={"email": [_("该邮箱已注册。")]})
+    with transaction.atomic():
+        invitation = MemberInvitation(organization_id=actor.organization_id, email=email, invited_by=actor_user)
+        full_clean_or_refuse(invitation, exclude=["token"])
+        invitation.save()
+        audit_record(
+            action="marketplace.member.invited", actor_user=actor_user, obj=invitation, payload={"email": email}
+        )
+        enqueue("marketplace.tasks.mail_invitation", invitation.pk)
+    return invitation
+
+
+def invitation_open(token: str) -> MemberInvitation:
+    invitation = MemberInvitation.objects.select_related("organization").filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise NotFound("invitation_not_found", _("邀请链接无效或已使用。"))
+    if invitation.created_at < timezone.now() - datetime.timedelta(days=INVITATION_DAYS):
+        raise DomainError("invitation_expired", _("邀请链接已过期，请联系本单位管理员重新邀请。"), status=410)
+    return invitation
+
+
+def invitation_accept(*, token: str, username: str, password: str, full_name: str = "") -> Member:
+    """The invited colleague sets a user name and password; the e-mail counts as verified (the link reached it)."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        invitation = invitation_open(token)
+        invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise NotFound("invitation_not_found", _("邀请链接无效或已使用。"))
+        if get_user_model().objects.filter(username=username).exists():
+            raise DomainError("username_taken", _("该用户名已被使用。"), fields={"username": [_("该用户名已被使用。")]})
+        member = member_add(
+            organization=invitation.organization,
+            username=username,
+            password=password,
+            email=invitation.email,
+            full_name=full_name,
+        )
+        if not invitation.organization.is_verified:
+            get_user_model().objects.filter(pk=member.user_id).update(is_staff=False)
+        EmailAddress.objects.create(user=member.user, email=invitation.email, verified=True, primary=True)
+        invitation.accepted_at = timezone.now()
+        invitation.member = member
+        invitation.save(update_fields=["accepted_at", "member"])
+    return member
+
+
+def invitation_mail(*, invitation_id: int) -> bool:
+    with transaction.atomic():
+        invitation = (
+            MemberInvitation.objects.select_for_update()
+            .select_related("organization", "invited_by")
+            .filter(pk=invitation_id, mailed_at__isnull=True, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        context = {"invitation": invitation, "site": settings.SITE_URL, "days": INVITATION_DAYS}
+        subject = render_to_string("marketplace/email/invitation_subject.txt", context).strip()
+        text = render_to_string("marketplace/email/invitation.txt", context)
+        EmailMultiAlternatives(subject, text, to=[invitation.email]).send()
+        invitation.mailed_at = timezone.now()
+        invitation.save(update_fields=["mailed_at"])
+    return True

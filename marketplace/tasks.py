@@ -41,3 +41,27 @@ def send_todays_digests() -> int:
 )
 def send_digest(user_id: int, day: str) -> bool:
     return services.digest_send(user_id=user_id, day=datetime.date.fromisoformat(day))
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
+    retry_backoff=True,
+    retry_backoff_max=3600,
+    max_retries=8,
+    acks_late=True,
+)
+def mail_notification(notification_id: int) -> bool:
+    """E-mail one notification now (an account's news); a notification already e-mailed is not sent again."""
+    return services.notification_mail(notification_id=notification_id)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
+    retry_backoff=True,
+    retry_backoff_max=3600,
+    max_retries=8,
+    acks_late=True,
+)
+def mail_invitation(invitation_id: int) -> bool:
+    """Send a colleague's invitation once."""
+    return services.invitation_mail(invitation_id=invitation_id)

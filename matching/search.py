@@ -133,3 +133,17 @@ def _search_portable(queryset: QuerySet, clauses: list[Clause], title_field: str
     hits = queryset.filter(reduce(and_, (answers(c) for c in clauses)))
     # A word in the title counts twice.
     return hits.annotate(relevance=sum(one_if(answers(c)) + one_if(answers(c, title_field)) for c in clauses))
+
+
+# A plain search: `?q=` with nothing narrowing or reordering it (paging aside).
+PLAIN_SEARCH_PARAMS = frozenset({"q", "page", "page_size", "format"})
+
+
+def plain_public_ranking(actor, params) -> QuerySet | None:
+    """The public search table's ranking for a plain search by someone who sees public scenarios only
+    (the API's list and the public site's), or None when the full filters apply."""
+    from scenarios.policies import sees_only_public
+
+    if not (params.get("q") and set(params) <= PLAIN_SEARCH_PARAMS and sees_only_public(actor)):
+        return None
+    return public_scenario_ranking(params["q"])

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import ReleaseEvent, Scenario
-from .selectors import AgendaRow
+from .selectors import CONTACT_FIELDS, AgendaRow, public_contact
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = Font(bold=True, color="FFFFFF")
@@ -67,9 +67,7 @@ def booklet_rows(scenarios: Iterable[Scenario]) -> list[tuple[str, list[list]]]:
                 _budget(s),
                 s.purpose,
                 s.requirements,
-                s.contact_name,
-                s.contact_phone,
-                s.contact_email,
+                *(contact[f] if (contact := public_contact(s)) else "" for f in CONTACT_FIELDS),
             ]
         )
     return sections

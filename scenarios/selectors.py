@@ -15,6 +15,7 @@ from common.policy import restrict
 from marketplace.selectors import Actor
 
 from .choices import (
+    PUBLIC_STATES,
     EventKind,
     FollowupStatus,
     ProposalStatus,
@@ -373,3 +374,85 @@ def plan_progress_report(year: int, as_of: datetime.date) -> dict:
             {**t.__dict__, "label": str(t.label), "behind": t.behind, **target_breakdown(year, as_of, t.metric)}
         )
     return {"year": year, "as_of": as_of, "targets": targets}
+
+
+# --- What the public reads of a scenario ---------------------------------------------------------------------
+
+# The transitions whose fact (not who made them, nor why) is public: a scenario's life once published. The
+# close reason is public too: it says why a published list item ended without a deal.
+PUBLIC_TRANSITIONS = ("publish", "sign", "start_cooperation", "designate_benchmark", "include_in_zone", "close")
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime.datetime
+    kind: str  # a public transition's name, or "amended"
+    title: str
+    detail: str = ""
+    changes: list[tuple[str, object, object]] | None = None
+
+
+def public_history(scenario: Scenario) -> list[HistoryEntry]:
+    """A public scenario's history as anyone may read it: published, amended (what changed from what),
+    signed, in cooperation, benchmark, demonstration, closed. No names of staff, no internal reasons, no
+    proposals. Empty for a scenario that is not public."""
+    from audit.labels import changed_fields
+    from audit.models import AuditEntry
+
+    if scenario.state not in PUBLIC_STATES or scenario.published_at is None:
+        return []
+    entries = [
+        HistoryEntry(
+            log.at,
+            log.transition,
+            str(TRANSITIONS[log.transition].label),
+            log.reason if log.transition == "close" else "",
+        )
+        for log in TransitionLog.objects.filter(scenario=scenario, transition__in=PUBLIC_TRANSITIONS).order_by(
+            "at", "id"
+        )
+    ]
+    published = next((e.at for e in entries if e.kind == "publish"), None)
+    amendments = AuditEntry.objects.filter(
+        action="scenarios.scenario.amended", content_type=ContentType.objects.get_for_model(Scenario)
+    ).filter(object_id=scenario.pk)
+    hidden = set() if scenario.publish_contact else set(CONTACT_FIELDS)
+    for entry in amendments.order_by("at", "id"):
+        if published is None or entry.at < published:
+            continue  # an amendment before publication is the staff's business
+        rows = [
+            row for row, field in zip(changed_fields(entry), entry.changes or {}, strict=True) if field not in hidden
+        ]
+        if rows:
+            entries.append(HistoryEntry(entry.at, "amended", _("修改"), changes=rows))
+    return sorted(entries, key=lambda e: e.at)
+
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def public_contact(scenario: Scenario) -> dict[str, str] | None:
+    """The contact its provider chose to publish with the scenario (None when it chose not to)."""
+    if not scenario.publish_contact:
+        return None
+    contact = {f: getattr(scenario, f) for f in CONTACT_FIELDS}
+    return contact if any(contact.values()) else None
+
+
+@dataclass
+class Award:
+    scenario_id: int
+    signed_on: datetime.date
+    suppliers: list[str]
+
+
+def public_awards(scenario_ids=None) -> list[Award]:
+    """Whom public scenarios were awarded to and when (never the agreement's terms, nor its amount)."""
+    agreements = (
+        Agreement.objects.filter(scenario__state__in=PUBLIC_STATES, scenario__published_at__isnull=False)
+        .prefetch_related("suppliers")
+        .order_by("signed_on", "pk")
+    )
+    if scenario_ids is not None:
+        agreements = agreements.filter(scenario_id__in=scenario_ids)
+    return [Award(a.scenario_id, a.signed_on, [s.name for s in a.suppliers.all()]) for a in agreements]

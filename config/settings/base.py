@@ -36,12 +36,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "csp",
+    "allauth",
+    "allauth.account",
+    "django_htmx",
+    "template_partials",
     "audit",
     "outbox",
     "marketplace",
     "scenarios",
     "matching",
     "marketdata",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -74,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "web.context.site",
             ],
         },
     },
@@ -99,8 +107,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
-AUTHENTICATION_BACKENDS = ["marketplace.auth.LockoutModelBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/my/"
+# User names (the staff's) go through the lock-out backend; allauth's backend lets organisations log in
+# with their e-mail address.
+AUTHENTICATION_BACKENDS = [
+    "marketplace.auth.LockoutModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): registration of an organisation with its first member, e-mail verification,
+# password reset by e-mail. Sign-ups are throttled per client address and carry a honeypot field that people
+# never see (scripts fill it in); no CAPTCHA service is needed, so it works offline.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "fax_number"
+ACCOUNT_FORMS = {"signup": "web.forms.OrganizationSignupForm"}
+ACCOUNT_ADAPTER = "web.accounts.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_RATE_LIMITS = {
+    "signup": env("SIGNUP_RATE_LIMIT", default="5/h/ip"),
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "5/h/ip,3/h/key",
+    "confirm_email": "3/5m/key",
+}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

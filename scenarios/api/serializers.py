@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
+from marketplace.selectors import actor_for
 
 from ..choices import PUBLIC_STATES, CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
 from ..lifecycle import transition_display
@@ -23,6 +24,8 @@ from ..models import (
     SupportGrant,
     TransitionLog,
 )
+from ..policies import is_insider
+from ..selectors import CONTACT_FIELDS
 
 
 class OrgBrief(serializers.ModelSerializer):
@@ -99,6 +102,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "contact_name",
             "contact_phone",
             "contact_email",
+            "publish_contact",
             "state",
             "release_event",
             "published_at",
@@ -109,6 +113,13 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not instance.publish_contact and not (request and is_insider(actor_for(request.user), instance)):
+            data.update(dict.fromkeys(CONTACT_FIELDS, ""))  # the provider chose not to publish its contact
+        return data
 
 
 class ScenarioDetailSerializer(ScenarioSerializer):
@@ -139,6 +150,7 @@ class ScenarioWriteSerializer(StrictSerializer):
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+    publish_contact = serializers.BooleanField(required=False, help_text="publish the contact with the scenario")
 
     def validate(self, data):
         low, high = data.get("budget_min"), data.get("budget_max")

@@ -16,7 +16,7 @@ from common.filters import check_filters
 from common.policy import restrict
 from common.uploads import CheckedMultiPartParser
 from marketplace.selectors import ANONYMOUS
-from matching.search import public_scenario_ranking
+from matching.search import plain_public_ranking
 
 from .. import services
 from ..filtersets import (
@@ -28,7 +28,7 @@ from ..filtersets import (
 )
 from ..lifecycle import TRANSITIONS
 from ..models import AnnualPlan, DemonstrationZone, Scenario
-from ..policies import is_insider, sees_only_public
+from ..policies import is_insider
 from ..selectors import (
     agreement_list_for,
     benchmark_case_list_for,
@@ -122,18 +122,18 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     # A plain search (?q=, nothing else narrowing or reordering it) by someone who sees public scenarios
     # only is ranked on the public search table. The filters still check the query (and refuse it as they
     # would); the page's rows are then read through what the actor may see.
-    PLAIN_SEARCH_PARAMS = frozenset({"q", "page", "page_size", "format"})
     public_ranking = None  # set by filter_queryset for a plain public search
 
     def filter_queryset(self, queryset):
-        params = self.request.query_params
+        ranking = (
+            plain_public_ranking(actor(self.request), self.request.query_params) if self.action == "list" else None
+        )
         self.public_ranking = None
-        plain = self.action == "list" and params.get("q") and set(params) <= self.PLAIN_SEARCH_PARAMS
-        if not (plain and sees_only_public(actor(self.request))):
+        if ranking is None:
             return super().filter_queryset(queryset)
-        check_filters(self.request, queryset, ScenarioSearchFilter)
-        self.public_ranking = public_scenario_ranking(params["q"])
-        return queryset if self.public_ranking is not None else super().filter_queryset(queryset)
+        check_filters(self.request, queryset, ScenarioSearchFilter)  # (lazy: the ranking has not run yet)
+        self.public_ranking = ranking
+        return queryset
 
     def paginate_queryset(self, queryset):
         if self.public_ranking is None:

@@ -43,6 +43,8 @@ class Scenario(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    # The provider chooses whether its contact is published with the scenario (booklet, page, open data).
+    publish_contact = models.BooleanField(_("公开联系人"), default=True)
 
     state = models.CharField(
         _("状态"), max_length=20, choices=ScenarioState.choices, default=ScenarioState.DRAFT, db_index=True

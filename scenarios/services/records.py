@@ -51,6 +51,7 @@ SCENARIO_EDITABLE_FIELDS = {
     "contact_name",
     "contact_phone",
     "contact_email",
+    "publish_contact",
     "region",
 }
 

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import account_views, opendata, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("scenarios/", views.scenario_list, name="scenarios"),
+    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("events/", views.event_list, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/booklet/", views.event_booklet, name="event-booklet"),
+    path("events/<int:pk>/booklet.xlsx", views.event_booklet_xlsx, name="event-booklet-xlsx"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("zones/", views.zones, name="zones"),
+    path("open-data/", opendata.index, name="open-data"),
+    path("open-data/<slug:name>.<str:fmt>", opendata.download, name="open-data-file"),
+    path("open-data/ocds/releases.json", opendata.ocds_all, name="ocds-all"),
+    path("open-data/ocds/<int:pk>.json", opendata.ocds_scenario, name="ocds-scenario"),
+    path("my/", account_views.my_home, name="my"),
+    path("my/notifications/", account_views.notifications, name="notifications"),
+    path("my/notifications/read/", account_views.notifications_read, name="notifications-read"),
+    path("my/notifications/<int:pk>/", account_views.notification_open, name="notification"),
+    path("accounts/invitation/<str:token>/", account_views.invitation, name="invitation"),
+]
