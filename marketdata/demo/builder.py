@@ -24,7 +24,8 @@ from scenarios.guards import covering_zone
 from scenarios.models import DemonstrationZone, ReleaseEvent, Scenario, TransitionLog
 
 from .catalogue import (
-    PUBLISHERS,
+    AREA_CODES,
+    PUBLISHER_OF,
     SUPPLIER_BRANDS,
     VARIANTS,
     areas,
@@ -170,7 +171,8 @@ def _suppliers(demo: Demo, regions) -> list[Organization]:
     for i, brand in enumerate(SUPPLIER_BRANDS):
         region = regions[0] if i < 2 else demo.rng.choices(regions, weights)[0]
         org = demo.org(
-            f"{region.name.removesuffix('市')}{brand}科技有限公司",
+            # No doubled words: a brand that ends in 科技 is not followed by another.
+            f"{region.name.removesuffix('市')}{brand.removesuffix('科技')}科技有限公司",
             K.SUPPLIER,
             region,
             headcount=demo.rng.randint(20, 1500),
@@ -282,7 +284,7 @@ def _scenarios(demo: Demo, regions, events, products) -> list:
             expected_start=datetime.date(YEAR + 1, demo.rng.randint(1, 6), 1),
             duration_months=demo.rng.choice([6, 12, 18, 24]),
             contact_name="项目联系人",
-            contact_phone=f"0{demo.rng.randint(800, 839)}-{demo.rng.randint(60000000, 89999999)}",
+            contact_phone=f"{AREA_CODES.get(provider.region.code, '028')}-{demo.rng.randint(60000000, 89999999)}",
         )
         scenario.key = f"demo-scn-{n + 1:03d}"
         scenario.save(update_fields=["key"])
@@ -292,11 +294,12 @@ def _scenarios(demo: Demo, regions, events, products) -> list:
 
 
 def _provider_for(demo: Demo, regions, area, n):
-    if area["code"].startswith("emergency") and n % 3 == 0:
+    departments, industries = PUBLISHER_OF[area["code"]]
+    if "应急管理局" in departments and n % 3 == 0:
         return demo.gov
-    if area["code"].startswith("manufacturing") and n % 2 == 1:
+    if "电机" in industries and n % 2 == 1:
         return demo.enterprise
-    departments, industries = PUBLISHERS[area["code"].split(".")[0]]
+    departments, industries = PUBLISHER_OF[area["code"]]
     # Chengdu publishes most; every region publishes something over the year.
     region = regions[0] if n % 4 == 0 else regions[n % len(regions)]
     if departments and (not industries or n % 2 == 0):
@@ -427,17 +430,21 @@ def _backdate(demo: Demo, scenarios) -> None:
             moment = _at(scenario.published_at) - datetime.timedelta(days=demo.rng.randint(35, 60))
         else:
             moment = now - datetime.timedelta(days=demo.rng.randint(4, 40))
-        stamps = {}
         for log in logs:
             if log.transition in known:
-                moment = max(moment, known[log.transition])
+                moment = known[log.transition]
             elif log.transition != "create":
                 low, high = STEP_DAYS.get(log.transition, (1, 5))
                 moment += datetime.timedelta(days=demo.rng.randint(low, high), hours=demo.rng.randint(0, 8))
-            moment = min(moment, now)
-            log.at = moment
-            stamps[log.transition] = moment
+            log.at = min(moment, now)
+        # Each step before the one after it (submitted before approved before published …), however the
+        # steps' own durations and the known dates fell.
+        for earlier, later in zip(reversed(logs[:-1]), reversed(logs[1:]), strict=True):
+            if earlier.at >= later.at:
+                earlier.at = later.at - datetime.timedelta(days=demo.rng.randint(1, 3), hours=demo.rng.randint(1, 6))
+        stamps = {log.transition: log.at for log in logs}
         TransitionLog.objects.bulk_update(logs, ["at"])
+        _backdate_proposals(demo, scenario, stamps)
         Scenario.objects.filter(pk=scenario.pk).update(
             created_at=stamps["create"],
             state_changed_at=logs[-1].at,
@@ -446,6 +453,22 @@ def _backdate(demo: Demo, scenarios) -> None:
             signed_at=stamps.get("sign"),
             cooperation_started_at=stamps.get("start_cooperation"),
         )
+
+
+def _backdate_proposals(demo: Demo, scenario, stamps: dict) -> None:
+    """Proposals arrive after publication and before signing; the accepted one is decided on signing."""
+    from scenarios.models import Proposal, ProposalRevision
+
+    published = stamps.get("publish")
+    if published is None:
+        return
+    until = stamps.get("sign") or stamps.get("close") or _at(TODAY)
+    span = max(1, (until - published).days - 1)
+    for proposal in Proposal.objects.filter(scenario=scenario).order_by("pk"):
+        submitted = published + datetime.timedelta(days=demo.rng.randint(1, min(span, 20)), hours=demo.rng.randint(0, 6))
+        decided = until if proposal.decided_at else None
+        Proposal.objects.filter(pk=proposal.pk).update(submitted_at=submitted, decided_at=decided)
+        ProposalRevision.objects.filter(proposal=proposal).update(submitted_at=submitted)
 
 
 def _known_dates(scenario) -> dict:
