@@ -54,12 +54,20 @@ def build_market() -> Market:
         release_event=m.event,
     )
     TransitionLog.objects.create(
-        scenario=m.published, action="scenarios.scenario.returned", transition="return", from_state="submitted",
-        to_state="draft", reason=SECRETS["reason"],
+        scenario=m.published,
+        action="scenarios.scenario.returned",
+        transition="return",
+        from_state="submitted",
+        to_state="draft",
+        reason=SECRETS["reason"],
     )
     TransitionLog.objects.create(
-        scenario=m.published, action="scenarios.scenario.published", transition="publish", from_state="approved",
-        to_state="published", at=timezone.now(),
+        scenario=m.published,
+        action="scenarios.scenario.published",
+        transition="publish",
+        from_state="approved",
+        to_state="published",
+        at=timezone.now(),
     )
     m.signed = ScenarioFactory(provider=m.provider, state="signed", title="仓储物流智能分拣", release_event=m.event)
     AgreementFactory(scenario=m.signed, suppliers=[m.supplier.organization], summary=SECRETS["proposal"])
@@ -71,7 +79,10 @@ def build_market() -> Market:
         for state in ("draft", "submitted", "approved", "withdrawn")
     }
     Proposal.objects.create(
-        scenario=m.published, supplier=m.supplier.organization, price=88, plan=SECRETS["proposal"],
+        scenario=m.published,
+        supplier=m.supplier.organization,
+        price=88,
+        plan=SECRETS["proposal"],
         submitted_at=timezone.now(),
     )
     return m

@@ -34,7 +34,9 @@ def detail_pages(m):
 
 
 @pytest.mark.parametrize("language, lang_attr", [("zh-hans", "zh-Hans"), ("en", "en")])
-def test_every_public_page_answers_in_the_chosen_language_with_a_title_saying_where(client, market, language, lang_attr):
+def test_every_public_page_answers_in_the_chosen_language_with_a_title_saying_where(
+    client, market, language, lang_attr
+):
     client.cookies["django_language"] = language
     for url in PAGES + detail_pages(market):
         response = client.get(url)
@@ -62,7 +64,9 @@ def test_nothing_unpublished_appears_on_any_public_page_or_download_whatever_the
     urls += ["/scenarios/?q=机密", "/scenarios/?q=机密&sort=newest", "/scenarios/?state=published&q=场景"]
     urls += [f"/scenarios/?page={n}" for n in (1, 2)] + ["/scenarios/?state=draft", "/scenarios/?sort=newest"]
     urls += [f"/events/{market.event.pk}/booklet.xlsx", "/open-data/ocds/releases.json"]
-    urls += [f"/open-data/{d}.{f}" for d in ("scenarios", "events", "cases", "zones", "awards") for f in ("csv", "json")]
+    urls += [
+        f"/open-data/{d}.{f}" for d in ("scenarios", "events", "cases", "zones", "awards") for f in ("csv", "json")
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
@@ -127,7 +131,9 @@ def test_the_open_data_files_read_back_with_one_row_per_public_record_as_the_api
         assert book.active.max_row - 1 == count, name
         data = json.loads(body(client.get(f"/open-data/{name}.json")))
         assert len(data["rows"]) == count and data["license"].startswith("https://creativecommons.org/")
-    scenario_ids = {int(r["id"]) for r in csv.DictReader(io.StringIO(body(client.get("/open-data/scenarios.csv")).lstrip("\ufeff")))}
+    scenario_ids = {
+        int(r["id"]) for r in csv.DictReader(io.StringIO(body(client.get("/open-data/scenarios.csv")).lstrip("\ufeff")))
+    }
     assert scenario_ids == {market.published.pk, market.signed.pk, market.bench.pk}
     awards = list(csv.DictReader(io.StringIO(body(client.get("/open-data/awards.csv")).lstrip("\ufeff"))))
     assert {a["suppliers"] for a in awards} == {market.supplier.organization.name}
