@@ -61,6 +61,12 @@ class OrganizationSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].initial = OrganizationKind.SUPPLIER
+        labels = {"email": _("邮箱"), "username": _("用户名"), "password1": _("密码"), "password2": _("再次输入密码")}
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["email"].help_text = _("用于登录和接收通知，需验证。")
 
     def _organization(self) -> dict:
         c = self.cleaned_data

@@ -465,7 +465,9 @@ def _backdate_proposals(demo: Demo, scenario, stamps: dict) -> None:
     until = stamps.get("sign") or stamps.get("close") or _at(TODAY)
     span = max(1, (until - published).days - 1)
     for proposal in Proposal.objects.filter(scenario=scenario).order_by("pk"):
-        submitted = published + datetime.timedelta(days=demo.rng.randint(1, min(span, 20)), hours=demo.rng.randint(0, 6))
+        submitted = published + datetime.timedelta(
+            days=demo.rng.randint(1, min(span, 20)), hours=demo.rng.randint(0, 6)
+        )
         decided = until if proposal.decided_at else None
         Proposal.objects.filter(pk=proposal.pk).update(submitted_at=submitted, decided_at=decided)
         ProposalRevision.objects.filter(proposal=proposal).update(submitted_at=submitted)
