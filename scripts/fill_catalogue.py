@@ -15,7 +15,16 @@ table = {
 }
 po = polib.pofile(str(ROOT / "locale/en/LC_MESSAGES/django.po"))
 missing = []
+# A key `context::msgid` translates a string marked with that context ({% translate "登录" context "action" %}).
 for entry in po:
+    key = f"{entry.msgctxt}::{entry.msgid}" if entry.msgctxt else entry.msgid
+    if key in table:
+        entry.msgstr = table[key]
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        continue
+    if entry.msgctxt:
+        missing.append(key)
+        continue
     if entry.msgid_plural:
         english = table.get(entry.msgid)
         if english:
