@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
+	@echo "==> Creating the virtual environment in $(VENV) and installing the platform (a few minutes the first time) …"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -17,14 +18,17 @@ install: $(STAMP)
 
 migrate: install
 	mkdir -p var
+	@echo "==> Migrating the database (var/db.sqlite3 unless DATABASE_URL says otherwise) …"
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
+	@echo "==> Loading the demo market (about a minute the first time; skipped when it is already there) …"
 	$(BIN)/python manage.py seed_demo --if-empty
 
 # Local platform: embedded SQLite under var/, Celery tasks eager in-process (no broker configured).
 run: export DJANGO_DEBUG ?= true
 run: demo
+	@echo "==> Starting the platform on http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -423,7 +423,8 @@ STEP_DAYS = {
 def _backdate(demo: Demo, scenarios) -> None:
     """Give the seeded history believable dates: the services stamped everything 'now'."""
     now = timezone.now()
-    for scenario in scenarios:
+    # Read afresh: the services changed the rows (publication dates, states) behind the objects made early.
+    for scenario in Scenario.objects.filter(pk__in=[s.pk for s in scenarios]).order_by("pk"):
         logs = list(scenario.transitions.order_by("id"))
         known = _known_dates(scenario)
         if scenario.published_at:

@@ -49,3 +49,38 @@ def test_seed_demo_if_empty_leaves_an_existing_market_alone(demo_market, capsys)
     call_command("seed_demo", "--if-empty")
     assert Scenario.objects.count() == count
     assert "demo-office" in capsys.readouterr().out
+
+
+def test_the_demo_market_reads_true_to_a_newcomer(demo_market):
+    """Dates in order, no doubled words, each city's own phone area code, fitting providers, outcome figures."""
+    from marketdata.demo.catalogue import AREA_CODES, PUBLISHER_OF
+    from scenarios.models import TransitionLog
+
+    for scenario in Scenario.objects.prefetch_related("transitions", "proposals"):
+        times = [log.at for log in scenario.transitions.order_by("id")]
+        assert times == sorted(times), scenario.title  # submitted before approved before published …
+        published = next((log.at for log in scenario.transitions.all() if log.transition == "publish"), None)
+        if published:
+            assert (
+                scenario.published_at == published.astimezone().date()
+                or abs((scenario.published_at - published.date()).days) <= 1
+            )
+            for proposal in scenario.proposals.all():
+                assert proposal.submitted_at > published, scenario.title
+        assert scenario.contact_phone.startswith(AREA_CODES[scenario.region.code] + "-"), scenario.title
+    for name in Organization.objects.values_list("name", flat=True):
+        for word in ("科技科技", "智能智能", "有限公司有限公司"):
+            assert word not in name, name
+    by_code = {s.code: s for s in Sector.objects.all()}
+    for scenario in Scenario.objects.select_related("provider", "sector"):
+        departments, industries = PUBLISHER_OF.get(scenario.sector.code, ([], []))
+        if scenario.provider.name.startswith("四川"):
+            continue
+        assert any(word in scenario.provider.name for word in departments + industries), (
+            scenario.provider.name,
+            scenario.title,
+        )
+    assert by_code
+    for case in BenchmarkCase.objects.all():
+        assert case.outcome_figures and all({"label", "value", "unit"} <= set(f) for f in case.outcome_figures)
+    assert TransitionLog.objects.exists()

@@ -3,6 +3,18 @@ from django.core.management.base import BaseCommand
 from marketdata.demo.builder import DEMO_ACCOUNTS, build
 from marketplace.models import Organization
 
+PAGES = [
+    ("/", "the public site: this year's figures, events, newest scenarios"),
+    ("/scenarios/?q=瑕疵识别", "search (finds 缺陷检测: synonyms count)"),
+    ("/events/", "release events and their booklets"),
+    ("/cases/", "benchmark cases"),
+    ("/zones/", "demonstration zones and their scores"),
+    ("/open-data/", "bulk downloads (CSV, Excel, JSON, OCDS)"),
+    ("/accounts/signup/", "register an organisation"),
+    ("/admin/", "the staff's back office"),
+    ("/api/docs/", "the API"),
+]
+
 
 class Command(BaseCommand):
     help = "Create the demo market (deterministic, in Chinese) and the demo accounts."
@@ -20,7 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS("Demo market created: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             )
-        self.stdout.write("\nDemo accounts (http://127.0.0.1:8000/admin/ for the link office and city staff):")
+        self.stdout.write("\nPages to open (the server starts on http://127.0.0.1:8000):")
+        for path, what in PAGES:
+            self.stdout.write(f"  http://127.0.0.1:8000{path:<22} {what}")
+        self.stdout.write("\nDemo accounts (log in at /accounts/login/; staff also at /admin/):")
         for username, who in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<16} {who}")
         self.stdout.write(
