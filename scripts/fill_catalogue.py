@@ -18,7 +18,7 @@ missing = []
 # A key `context::msgid` translates a string marked with that context ({% translate "登录" context "action" %}).
 for entry in po:
     key = f"{entry.msgctxt}::{entry.msgid}" if entry.msgctxt else entry.msgid
-    if key in table:
+    if entry.msgctxt and key in table:
         entry.msgstr = table[key]
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
         continue
