@@ -115,6 +115,8 @@ class Scenario(models.Model):
                 name="scenario_state_budget_cover",
             ),
             models.Index(fields=["region", "sector", "state", "published_at"], name="scenario_region_sector_state"),
+            # The public list filtered by region and category (a count, then a page) without a heap visit.
+            models.Index(fields=["region", "category", "state", "published_at"], name="scenario_region_category_state"),
         ]
         constraints = [
             models.CheckConstraint(
