@@ -35,8 +35,27 @@ def page(chromium, live_server):
     context.close()
 
 
+def _reference_data():
+    """The regions, sectors and synonyms the migrations load: a transactional test run before this one in
+    the same worker may have flushed them."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from marketplace.models import Region
+    from matching.models import Synonym
+
+    if not Region.objects.exists():
+        call_command("load_regions", str(settings.MARKET_REGIONS_FILE), sectors=str(settings.MARKET_SECTORS_FILE))
+    if not Synonym.objects.exists():
+        importlib.import_module("matching.migrations.0002_default_synonyms").load(apps, None)
+
+
 @pytest.fixture
 def browser_market(transactional_db):
     from tests.web.conftest import build_market
 
+    _reference_data()
     return build_market()
