@@ -3,12 +3,18 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import DomainError
 from common.policy import restrict
-from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, ServiceForm, report_outcomes, role_of
+from marketplace.admin_base import (
+    MarketAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceForm,
+    act_on_each,
+    action_form,
+    role_of,
+)
 
 from .choices import Role
 from .models import (
@@ -92,25 +98,19 @@ class RefusalForm(forms.Form):
     reason = forms.CharField(label=_("未通过原因（将告知申请单位）"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _decide(modeladmin, request, queryset, decide, verb):
-    done, failed = [], []
-    for org in queryset:
-        try:
-            decide(org)
-            done.append(org.name)
-        except DomainError as exc:
-            failed.append((org.name, str(exc)))
-    report_outcomes(modeladmin, request, done, failed, verb)
+def _describe(org) -> str:
+    return f"{org.name}（{org.get_kind_display()}，{org.region}，{org.credit_code}）"
 
 
 @admin.action(description=_("通过认证"))
 def verify_organizations(modeladmin, request, queryset):
-    _decide(
+    act_on_each(
         modeladmin,
         request,
         queryset,
         lambda org: organization_verify(organization_id=org.pk, actor_user=request.user),
-        _("已通过认证"),
+        name=lambda org: org.name,
+        verb=_("已通过认证"),
     )
 
 
@@ -118,25 +118,24 @@ def verify_organizations(modeladmin, request, queryset):
 def refuse_organizations(modeladmin, request, queryset):
     form = RefusalForm(request.POST if "apply" in request.POST else None)
     if "apply" not in request.POST or not form.is_valid():
-        return TemplateResponse(
+        return action_form(
+            modeladmin,
             request,
-            "admin/marketplace/refusal_form.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "opts": modeladmin.model._meta,
-                "queryset": queryset,
-                "form": form,
-                "action_name": "refuse_organizations",
-                "title": _("不予通过"),
-            },
+            queryset,
+            form,
+            action_name="refuse_organizations",
+            title=_("不予通过"),
+            intro=_("以下单位的注册将不予通过，申请单位会在平台和邮件中收到原因："),
+            describe=_describe,
         )
     reason = form.cleaned_data["reason"]
-    _decide(
+    act_on_each(
         modeladmin,
         request,
         queryset,
         lambda org: organization_refuse(organization_id=org.pk, actor_user=request.user, reason=reason),
-        _("已不予通过"),
+        name=lambda org: org.name,
+        verb=_("已不予通过"),
     )
     return None
 

@@ -202,3 +202,35 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def action_form(modeladmin, request, queryset, form, *, action_name: str, title, intro, describe):
+    """The page an admin action shows when it needs more than the selection (a reason, an event): what it
+    will act on, the form, confirm or cancel."""
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(
+        request,
+        "admin/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "items": [(obj.pk, describe(obj)) for obj in queryset],
+            "intro": intro,
+            "action_name": action_name,
+            "title": title,
+        },
+    )
+
+
+def act_on_each(modeladmin, request, queryset, act, *, name, verb) -> None:
+    """Run a service on each selected record; report what was done and, one by one, what was refused."""
+    done, failed = [], []
+    for obj in queryset:
+        try:
+            act(obj)
+            done.append(name(obj))
+        except DomainError as exc:
+            failed.append((name(obj), str(exc)))
+    report_outcomes(modeladmin, request, done, failed, verb)

@@ -38,6 +38,11 @@ from .selectors import actor_for, city_staff_of
 ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF, Role.PROVIDER, Role.SUPPLIER)
 
 
+def works_in_admin(organization: Organization) -> bool:
+    """Whether an organisation's members use the admin workbench: its kind's role does, once it is verified."""
+    return organization.is_verified and ROLE_OF_KIND[organization.kind] in ADMIN_ROLES
+
+
 def member_add(
     *,
     organization: Organization,
@@ -58,7 +63,7 @@ def member_add(
             password=password,
             email=email,
             first_name=full_name,
-            is_staff=ROLE_OF_KIND[organization.kind] in ADMIN_ROLES,
+            is_staff=works_in_admin(organization),
         )
         if password_hash:
             user.password = password_hash
@@ -290,14 +295,21 @@ def _digest_message(user, day: datetime.date, notifications: list[Notification])
 REGISTRATION_FIELDS = ("name", "credit_code", "kind", "region", "contact_name", "contact_phone", "description")
 
 
+def _registering(fields: dict) -> Organization:
+    """The organisation a registration describes, unsaved and pending."""
+    org = Organization(**{f: fields.get(f) or "" for f in REGISTRATION_FIELDS if f != "region"})
+    org.region = fields.get("region")
+    org.status = OrganizationStatus.PENDING
+    return org
+
+
 def organization_check(**fields) -> None:
     """Refuse registration details the model would not keep (the credit code's checksum, a taken code, a kind
     that does not register itself), every bad field named, before any account is made."""
     kind = fields.get("kind")
     if kind not in SELF_REGISTERING_KINDS:
         raise DomainError("kind_not_allowed", _("请选择单位类型。"), fields={"kind": [_("请选择单位类型。")]})
-    org = Organization(**{f: fields.get(f) or "" for f in REGISTRATION_FIELDS if f != "region"})
-    org.region = fields.get("region")
+    org = _registering(fields)
     if org.region is None:
         raise DomainError("region_required", _("请选择所在市（州）。"), fields={"region": [_("请选择所在市（州）。")]})
     full_clean_or_refuse(org, exclude=["key"])
@@ -309,9 +321,7 @@ def organization_register(*, user, **fields) -> Organization:
     staff are asked to verify it."""
     organization_check(**fields)
     with transaction.atomic():
-        org = Organization(**{f: fields.get(f) or "" for f in REGISTRATION_FIELDS if f != "region"})
-        org.region = fields["region"]
-        org.status = OrganizationStatus.PENDING
+        org = _registering(fields)
         org.save()
         Member.objects.create(user=user, organization=org, role=MemberRole.ADMIN, title=fields.get("title", ""))
         audit_record(
@@ -359,9 +369,7 @@ def _organization_decide(*, organization_id: int, actor_user, status: str, reaso
         org.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
         if status == OrganizationStatus.VERIFIED:
             # Verified members work in the platform as every organisation of their kind does.
-            get_user_model().objects.filter(member__organization=org).update(
-                is_staff=ROLE_OF_KIND[org.kind] in ADMIN_ROLES
-            )
+            get_user_model().objects.filter(member__organization=org).update(is_staff=works_in_admin(org))
         audit_record(
             action=f"marketplace.organization.{status}",
             actor_user=actor_user,
@@ -467,8 +475,6 @@ def invitation_accept(*, token: str, username: str, password: str, full_name: st
             email=invitation.email,
             full_name=full_name,
         )
-        if not invitation.organization.is_verified:
-            get_user_model().objects.filter(pk=member.user_id).update(is_staff=False)
         EmailAddress.objects.create(user=member.user, email=invitation.email, verified=True, primary=True)
         invitation.accepted_at = timezone.now()
         invitation.member = member

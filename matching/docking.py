@@ -166,7 +166,7 @@ def docking_notify(*, event_id: int, left_out: list[int]) -> int:
                 recipients=[m.user for m in members_of([org_id])],
                 kind=NotificationKind.SYSTEM,
                 title=lambda n=n: _("您在“{event}”对接会上有 {n} 场洽谈").format(event=event.name, n=n),
-                link=f"/api/v1/release-events/{event.pk}/meetings/",
+                link=f"/events/{event.pk}/",
                 dedupe_key=f"docking:{event.pk}:{version}",
             )
         for org_id in set(left_out) - set(count):
@@ -175,7 +175,7 @@ def docking_notify(*, event_id: int, left_out: list[int]) -> int:
                 kind=NotificationKind.SYSTEM,
                 title=lambda: _("“{event}”对接会未能为您安排洽谈").format(event=event.name),
                 body=lambda: _("洽谈名额有限。可在平台上查看推荐并直接联系对方，或在现场咨询链长办。"),
-                link=f"/api/v1/release-events/{event.pk}/",
+                link=f"/events/{event.pk}/",
                 dedupe_key=f"docking:{event.pk}:{version}:none",
             )
     return sent

@@ -9,11 +9,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from common.errors import DomainError
 from common.policy import restrict
-from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ReadOnlyInline, report_outcomes, role_of
+from marketplace.admin_base import (
+    MarketAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    act_on_each,
+    action_form,
+    report_outcomes,
+    role_of,
+)
 from marketplace.choices import Role
 from marketplace.models import Product, Region
 from marketplace.selectors import actor_for
@@ -84,29 +92,27 @@ def transition_action(t: Transition):
     def action(modeladmin, request, queryset):
         form = TransitionForm(request.POST if "apply" in request.POST else None, transition=t)
         if "apply" not in request.POST or not form.is_valid():
-            return TemplateResponse(
+            return action_form(
+                modeladmin,
                 request,
-                "admin/scenarios/transition_form.html",
-                {
-                    **modeladmin.admin_site.each_context(request),
-                    "opts": modeladmin.model._meta,
-                    "form": form,
-                    "transition": t,
-                    "queryset": queryset,
-                    "action_name": f"do_{t.name}",
-                    "title": t.label,
-                },
+                queryset,
+                form,
+                action_name=f"do_{t.name}",
+                title=t.label,
+                intro=ngettext("将对以下 %(n)s 个场景执行此操作：", "将对以下 %(n)s 个场景执行此操作：", len(queryset))
+                % {"n": len(queryset)},
+                describe=lambda s: f"{s.title}（{s.get_state_display()}，{s.region}）",
             )
-        done, failed = [], []
-        for scenario in queryset:
-            try:
-                services.scenario_transition(
-                    name=t.name, scenario_id=scenario.pk, actor_user=request.user, **form.service_kwargs()
-                )
-                done.append(scenario.title)
-            except DomainError as exc:
-                failed.append((scenario.title, str(exc)))
-        report_outcomes(modeladmin, request, done, failed, _("已{action}").format(action=t.label))
+        act_on_each(
+            modeladmin,
+            request,
+            queryset,
+            lambda s: services.scenario_transition(
+                name=t.name, scenario_id=s.pk, actor_user=request.user, **form.service_kwargs()
+            ),
+            name=lambda s: s.title,
+            verb=_("已{action}").format(action=t.label),
+        )
         return None
 
     action.__name__ = f"do_{t.name}"
@@ -386,14 +392,14 @@ class DemonstrationZoneAdmin(MarketAdmin):
         return format_html("<table>{}{}</table>", head, mark_safe("".join(rows)))
 
     def _each(self, request, queryset, service, verb):
-        done, failed = [], []
-        for zone in queryset:
-            try:
-                service(zone_id=zone.pk, actor_user=request.user)
-                done.append(zone.name)
-            except DomainError as exc:
-                failed.append((zone.name, str(exc)))
-        report_outcomes(self, request, done, failed, verb)
+        act_on_each(
+            self,
+            request,
+            queryset,
+            lambda zone: service(zone_id=zone.pk, actor_user=request.user),
+            name=lambda zone: zone.name,
+            verb=verb,
+        )
 
     @admin.action(description=gettext_lazy("认定为省级示范区"), permissions=["office"])
     def designate(self, request, queryset):

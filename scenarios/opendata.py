@@ -20,8 +20,15 @@ from common.policy import restrict
 from marketplace.selectors import ANONYMOUS
 
 from .lifecycle import TRANSITIONS
-from .models import BenchmarkCase, DemonstrationZone, ReleaseEvent, Scenario, TransitionLog
-from .selectors import CONTACT_FIELDS, PUBLIC_TRANSITIONS, public_awards, public_contact
+from .models import BenchmarkCase, DemonstrationZone, Scenario, TransitionLog
+from .selectors import (
+    CONTACT_FIELDS,
+    PUBLIC_TRANSITIONS,
+    events_with_public_counts,
+    public_awards,
+    public_contact,
+    suppliers_by_scenario,
+)
 from .zones import COMPONENT_LABELS, zone_scores
 
 
@@ -185,16 +192,7 @@ def scenario_rows() -> Iterator[dict]:
 
 
 def event_rows() -> Iterator[dict]:
-    from django.db.models import Count, Q
-
-    from .choices import PUBLIC_STATES
-
-    events = (
-        restrict(ReleaseEvent, ANONYMOUS)
-        .select_related("host_region")
-        .annotate(n=Count("scenarios", filter=Q(scenarios__state__in=PUBLIC_STATES)))
-        .order_by("date", "pk")
-    )
+    events = events_with_public_counts().order_by("date", "pk")
     for e in events:
         yield {
             "id": e.pk,
@@ -206,7 +204,7 @@ def event_rows() -> Iterator[dict]:
             "host_region_code": e.host_region.code,
             "host_region": e.host_region.name,
             "venue": e.venue,
-            "published_scenarios": e.n,
+            "published_scenarios": e.n_public,
         }
 
 
@@ -225,9 +223,7 @@ def figures_text(figures) -> str:
 
 def case_rows() -> Iterator[dict]:
     cases = list(public_cases().order_by("created_at", "pk"))
-    awards: dict[int, list[str]] = {}
-    for a in public_awards([c.scenario_id for c in cases]):
-        awards.setdefault(a.scenario_id, []).extend(a.suppliers)
+    suppliers = suppliers_by_scenario([c.scenario_id for c in cases])
     for c in cases:
         yield {
             "id": c.pk,
@@ -235,7 +231,7 @@ def case_rows() -> Iterator[dict]:
             "scenario_id": c.scenario_id,
             "region": c.scenario.region.name,
             "sector": str(c.scenario.sector),
-            "suppliers": "、".join(dict.fromkeys(awards.get(c.scenario_id, []))),
+            "suppliers": "、".join(suppliers.get(c.scenario_id, [])),
             "background": c.background,
             "solution": c.solution,
             "outcomes": c.outcomes,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.policy import restrict
-from marketplace.selectors import Actor
+from marketplace.selectors import ANONYMOUS, Actor
 
 from .choices import (
     PUBLIC_STATES,
@@ -40,7 +40,7 @@ from .models import (
     Scenario,
     TransitionLog,
 )
-from .policies import meeting_requested, meeting_scenario_title
+from .policies import is_insider, meeting_requested, meeting_scenario_title
 
 MANUFACTURING = "manufacturing"  # the top-level sector whose scenarios seed 000 counts
 
@@ -439,6 +439,14 @@ def public_contact(scenario: Scenario) -> dict[str, str] | None:
     return contact if any(contact.values()) else None
 
 
+def contact_for(actor: Actor, scenario: Scenario) -> dict[str, str] | None:
+    """The contact as this reader may see it: whole for the scenario's insiders, else what its provider
+    chose to publish."""
+    if is_insider(actor, scenario):
+        return {f: getattr(scenario, f) for f in CONTACT_FIELDS}
+    return public_contact(scenario)
+
+
 @dataclass
 class Award:
     scenario_id: int
@@ -456,3 +464,20 @@ def public_awards(scenario_ids=None) -> list[Award]:
     if scenario_ids is not None:
         agreements = agreements.filter(scenario_id__in=scenario_ids)
     return [Award(a.scenario_id, a.signed_on, [s.name for s in a.suppliers.all()]) for a in agreements]
+
+
+def suppliers_by_scenario(scenario_ids) -> dict[int, list[str]]:
+    """Each public scenario's awarded suppliers by name, once each, in the order they signed."""
+    names: dict[int, list[str]] = {}
+    for award in public_awards(scenario_ids):
+        names.setdefault(award.scenario_id, []).extend(award.suppliers)
+    return {pk: list(dict.fromkeys(found)) for pk, found in names.items()}
+
+
+def events_with_public_counts() -> QuerySet[ReleaseEvent]:
+    """Release events with how many public scenarios each released (`n_public`)."""
+    return (
+        restrict(ReleaseEvent, ANONYMOUS)
+        .select_related("host_region")
+        .annotate(n_public=Count("scenarios", filter=Q(scenarios__state__in=PUBLIC_STATES)))
+    )

@@ -124,7 +124,7 @@ def proposal_decided(proposal_id: int) -> int:
             kind=NotificationKind.PROPOSAL,
             title=title,
             body=proposal.decision_reason,
-            link=f"/api/v1/proposals/{proposal.pk}/",
+            link=f"/admin/scenarios/proposal/{proposal.pk}/change/",
             dedupe_key=f"proposal:{proposal.pk}:{proposal.status}",
         )
 
@@ -161,7 +161,7 @@ def product_promoted(promotion_id: int) -> int:
             kind=NotificationKind.SYSTEM,
             title=title,
             body=promotion.note,
-            link=f"/api/v1/benchmark-cases/{promotion.case_id}/",
+            link=f"/cases/{promotion.case_id}/",
             dedupe_key=f"promotion:{promotion.pk}",
         )
 

@@ -99,7 +99,8 @@ def notifications_read(request):
 
 
 def page_for_link(link: str) -> str:
-    """Links written before the pages existed pointed at the API; each now opens the page it means."""
+    """Notifications stored before the pages existed link to the API; each opens the page it means (the
+    tasks now write page links)."""
     import re
 
     rules = [

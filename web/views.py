@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,12 +26,14 @@ from scenarios.models.scenario import NEWEST_FIRST
 from scenarios.opendata import figures_text, public_cases
 from scenarios.policies import is_insider
 from scenarios.selectors import (
+    contact_for,
     event_scenarios_for,
+    events_with_public_counts,
     plan_progress,
     public_awards,
-    public_contact,
     public_history,
     scenario_list_for,
+    suppliers_by_scenario,
 )
 from scenarios.zones import COMPONENT_LABELS, zone_scores
 
@@ -140,11 +142,7 @@ def scenario_detail(request, pk: int):
             "scenario": scenario,
             "public": public,
             "insider": insider,
-            "contact": (
-                {f: getattr(scenario, f) for f in ("contact_name", "contact_phone", "contact_email")}
-                if insider
-                else public_contact(scenario)
-            ),
+            "contact": contact_for(actor, scenario),
             "history": public_history(scenario),
             "awards": public_awards([scenario.pk]) if public else [],
             "case": case,
@@ -164,12 +162,7 @@ def event_list(request):
     year = int(raw) if raw else (timezone.localdate().year if timezone.localdate().year in years else None)
     if year is None and years:
         year = years[0]
-    events = (
-        ReleaseEvent.objects.filter(year=year)
-        .select_related("host_region")
-        .annotate(n=Count("scenarios", filter=Q(scenarios__state__in=PUBLIC_STATES)))
-        .order_by("date", "pk")
-    )
+    events = events_with_public_counts().filter(year=year).order_by("date", "pk")
     quarters: dict[int | None, list] = {}
     for e in events:
         quarters.setdefault(e.quarter, []).append(e)
@@ -225,11 +218,9 @@ def case_list(request):
         page = paginator.page(_page_number(request))
     except (EmptyPage, InvalidPage) as exc:
         raise Http404(_("没有这一页。")) from exc
-    awards = {}
-    for a in public_awards([c.scenario_id for c in page.object_list]):
-        awards.setdefault(a.scenario_id, []).extend(a.suppliers)
+    suppliers = suppliers_by_scenario([c.scenario_id for c in page.object_list])
     for c in page.object_list:
-        c.suppliers = list(dict.fromkeys(awards.get(c.scenario_id, [])))
+        c.suppliers = suppliers.get(c.scenario_id, [])
     return render(
         request,
         "web/case_list.html",
@@ -246,7 +237,7 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = get_object_or_404(public_cases(), pk=pk)
     actor = actor_for(request.user)
-    suppliers = list(dict.fromkeys(n for a in public_awards([case.scenario_id]) for n in a.suppliers))
+    suppliers = suppliers_by_scenario([case.scenario_id]).get(case.scenario_id, [])
     replications = scenario_list_for(actor).filter(replicated_from=case).order_by(NEWEST_FIRST, "-id")
     return render(
         request,

@@ -90,7 +90,9 @@ class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         published = services.release_event_publish_all(event_id=event.pk, actor_user=request.user)
         return Response(
             ScenarioSerializer(
-                scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in published]), many=True
+                scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in published]),
+                many=True,
+                context={"request": request},
             ).data
         )
 
@@ -139,7 +141,11 @@ class ReleaseEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             final=data.validated_data["final"],
         )
         return Response(
-            ScenarioSerializer(scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in listed]), many=True).data
+            ScenarioSerializer(
+                scenario_list_for(actor(request)).filter(pk__in=[s.pk for s in listed]),
+                many=True,
+                context={"request": request},
+            ).data
         )
 
     @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR, **errors(404)})

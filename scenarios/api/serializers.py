@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
-from marketplace.selectors import actor_for
+from marketplace.selectors import ANONYMOUS, actor_for
 
 from ..choices import PUBLIC_STATES, CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
 from ..lifecycle import transition_display
@@ -24,8 +24,7 @@ from ..models import (
     SupportGrant,
     TransitionLog,
 )
-from ..policies import is_insider
-from ..selectors import CONTACT_FIELDS
+from ..selectors import CONTACT_FIELDS, contact_for
 
 
 class OrgBrief(serializers.ModelSerializer):
@@ -117,8 +116,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not instance.publish_contact and not (request and is_insider(actor_for(request.user), instance)):
-            data.update(dict.fromkeys(CONTACT_FIELDS, ""))  # the provider chose not to publish its contact
+        reader = actor_for(request.user) if request else ANONYMOUS
+        data.update(contact_for(reader, instance) or dict.fromkeys(CONTACT_FIELDS, ""))
         return data
 
 

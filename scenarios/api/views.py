@@ -146,7 +146,10 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     def create(self, request, *args, **kwargs):
         data = _valid(ScenarioWriteSerializer, request.data)
         scenario = services.scenario_create(actor_user=request.user, **data)
-        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data, status=201)
+        return Response(
+            ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk), context={"request": request}).data,
+            status=201,
+        )
 
     @extend_schema(
         request=ScenarioWriteSerializer, responses={200: ScenarioDetailSerializer, **errors(400, 401, 403, 404)}
@@ -156,7 +159,9 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         data = _valid(ScenarioWriteSerializer, request.data, partial=True)
         data.pop("provider", None)
         services.scenario_update(scenario_id=scenario.pk, actor_user=request.user, **data)
-        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data)
+        return Response(
+            ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk), context={"request": request}).data
+        )
 
     @extend_schema(responses={200: TransitionLogSerializer(many=True), **errors(403, 404)})
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -211,7 +216,9 @@ def _transition_endpoint(name: str):
                 fields={k: [_("未知字段。")] for k in {"event", "year", "quarter"} & set(data)},
             )
         services.scenario_transition(name=name, scenario_id=scenario.pk, actor_user=request.user, **params)
-        return Response(ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk)).data)
+        return Response(
+            ScenarioDetailSerializer(self.get_queryset().get(pk=scenario.pk), context={"request": request}).data
+        )
 
     endpoint.__name__ = f"transition_{name}"
     endpoint.__doc__ = f"Lifecycle transition `{name}` ({t.label}): {', '.join(sorted(t.sources))} → {t.target}."
