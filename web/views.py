@@ -69,11 +69,21 @@ def home(request):
 # --- Scenarios -------------------------------------------------------------------------------------------------
 
 
-def _sector_choices():
+def _options(pairs, chosen: str | None) -> list[tuple[str, str, bool]]:
+    """A facet's options as (value, label, selected), worked out once here rather than per option in the
+    template."""
+    return [(str(value), str(label), str(value) == chosen) for value, label in pairs]
+
+
+def _sector_options(chosen: str | None):
     """Top-level sectors and, under each, its sub-areas (a facet of two levels)."""
-    sectors = list(Sector.objects.select_related("parent").order_by("sort_order", "code"))
-    tops = [s for s in sectors if s.parent_id is None]
-    return [(top, [s for s in sectors if s.parent_id == top.pk]) for top in tops]
+    sectors = list(Sector.objects.order_by("sort_order", "code").values_list("pk", "parent_id", "code", "name"))
+    pairs = []
+    for pk, parent, code, name in sectors:
+        if parent is None:
+            pairs.append((code, name))
+            pairs += [(c, f"　└ {n}") for _pk, p, c, n in sectors if p == pk]
+    return _options(pairs, chosen)
 
 
 def scenario_list(request):
@@ -111,10 +121,10 @@ def scenario_list(request):
         "page": page,
         "params": params,
         "sort": sort,
-        "sectors": _sector_choices(),
-        "regions": Region.objects.all(),
-        "categories": ScenarioCategory.choices,
-        "modes": CooperationMode.choices,
+        "sectors": _sector_options(params.get("sector")),
+        "regions": _options(Region.objects.values_list("code", "name"), params.get("region")),
+        "categories": _options(ScenarioCategory.choices, params.get("category")),
+        "modes": _options(CooperationMode.choices, params.get("cooperation_mode")),
         "states": [(s.value, s.label) for s in ScenarioState if s in PUBLIC_STATES],
         "chosen_states": params.getlist("state"),
     }

@@ -201,3 +201,34 @@ def test_the_home_page_shows_the_years_figures_the_events_the_newest_scenarios_a
     html = body(client.get("/"))
     assert 'action="/scenarios/"' in html and 'name="q"' in html
     assert market.published.title in html and market.event.name in html and market.case.title in html
+
+
+def test_no_public_page_runs_more_queries_as_the_market_grows(client, market):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ScenarioFactory
+
+    urls = [
+        "/",
+        "/scenarios/",
+        "/scenarios/?q=缺陷检测",
+        "/scenarios/?sort=newest",
+        f"/scenarios/{market.published.pk}/",
+    ]
+    urls += ["/events/", f"/events/{market.event.pk}/", "/cases/"]
+
+    def counts():
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found[url] = len(ctx.captured_queries)
+        return found
+
+    before = counts()
+    for n in range(25):
+        ScenarioFactory(
+            provider=market.provider, state="published", title=f"缺陷检测产线{n}", release_event=market.event
+        )
+    assert counts() == before
