@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.policy import restrict
@@ -209,11 +211,17 @@ def event_rows() -> Iterator[dict]:
 
 
 def public_cases() -> QuerySet[BenchmarkCase]:
+    """The public gallery, newest designation first; `designated_at` is when the link office designated the
+    case (its scenario's designate_benchmark transition), not when the case was written."""
+    designated = TransitionLog.objects.filter(
+        scenario_id=OuterRef("scenario_id"), transition="designate_benchmark"
+    ).order_by("at")
     return (
         restrict(BenchmarkCase, ANONYMOUS)
         .select_related("scenario__region", "scenario__sector__parent", "scenario__provider")
         .prefetch_related("support_grants", "pictures")
-        .order_by("-created_at", "-pk")
+        .annotate(designated_at=Subquery(designated.values("at")[:1]))
+        .order_by(models.F("designated_at").desc(nulls_last=True), "-pk")
     )
 
 
@@ -222,7 +230,7 @@ def figures_text(figures) -> str:
 
 
 def case_rows() -> Iterator[dict]:
-    cases = list(public_cases().order_by("created_at", "pk"))
+    cases = list(public_cases().order_by(models.F("designated_at").asc(nulls_last=True), "pk"))
     suppliers = suppliers_by_scenario([c.scenario_id for c in cases])
     for c in cases:
         yield {
@@ -237,7 +245,7 @@ def case_rows() -> Iterator[dict]:
             "outcomes": c.outcomes,
             "outcome_figures": figures_text(c.outcome_figures),
             "support_amount": _number(sum((g.amount or 0) for g in c.support_grants.all())),
-            "designated_on": _date(c.created_at),
+            "designated_on": _date(timezone.localtime(c.designated_at) if c.designated_at else None),
         }
 
 

@@ -221,8 +221,8 @@ def case_list(request):
     if year:
         if not year.isdigit():
             raise Http404(_("没有这一年。"))
-        cases = cases.filter(created_at__year=int(year))
-    years = sorted({d.year for d in public_cases().dates("created_at", "year")}, reverse=True)
+        cases = cases.filter(designated_at__year=int(year))
+    years = sorted({d.year for d in public_cases().values_list("designated_at", flat=True) if d}, reverse=True)
     paginator = Paginator(cases, 12)
     try:
         page = paginator.page(_page_number(request))

@@ -21,7 +21,7 @@ from scenarios import services
 from scenarios.choices import ScenarioState as S
 from scenarios.choices import SupportKind
 from scenarios.guards import covering_zone
-from scenarios.models import DemonstrationZone, ReleaseEvent, Scenario, TransitionLog
+from scenarios.models import BenchmarkCase, DemonstrationZone, ReleaseEvent, Scenario, TransitionLog
 
 from .catalogue import (
     AREA_CODES,
@@ -360,7 +360,7 @@ def _walk(demo: Demo, scenario, final_state, user, city, past_events, q4, candid
             scenario_id=pk,
             actor_user=city,
             title=f"{scenario.title}标杆案例",
-            background=f"{scenario.provider.name}此前依赖人工作业，效率低、漏检多。",
+            background=f"{scenario.provider.name}需要{scenario.purpose}，此前主要依靠人工，效率低、成本高。",
             solution=f"引入{chosen.name}，{chosen.description}",
             outcomes="上线后关键指标显著改善，已在同行业推广。",
             outcome_figures=[
@@ -446,6 +446,10 @@ def _backdate(demo: Demo, scenarios) -> None:
         stamps = {log.transition: log.at for log in logs}
         TransitionLog.objects.bulk_update(logs, ["at"])
         _backdate_proposals(demo, scenario, stamps)
+        if "designate_benchmark" in stamps:  # the case is written a few days before it is designated
+            BenchmarkCase.objects.filter(scenario=scenario).update(
+                created_at=stamps["designate_benchmark"] - datetime.timedelta(days=demo.rng.randint(2, 6))
+            )
         Scenario.objects.filter(pk=scenario.pk).update(
             created_at=stamps["create"],
             state_changed_at=logs[-1].at,
