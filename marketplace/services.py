@@ -69,6 +69,12 @@ def member_add(
             user.password = password_hash
             user.save(update_fields=["password"])
         member = Member.objects.create(user=user, organization=organization, role=role, title=title)
+        if email:
+            # Whoever adds a member vouches for the address (the office setting up an account, or the
+            # invitation link that reached it): the member logs in without a second verification.
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         audit_record(
             action="marketplace.member.added", obj=member, payload={"role": role}, region_id=organization.region_id
         )
@@ -459,8 +465,6 @@ def invitation_open(token: str) -> MemberInvitation:
 
 def invitation_accept(*, token: str, username: str, password: str, full_name: str = "") -> Member:
     """The invited colleague sets a user name and password; the e-mail counts as verified (the link reached it)."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         invitation = invitation_open(token)
         invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -475,7 +479,6 @@ def invitation_accept(*, token: str, username: str, password: str, full_name: st
             email=invitation.email,
             full_name=full_name,
         )
-        EmailAddress.objects.create(user=member.user, email=invitation.email, verified=True, primary=True)
         invitation.accepted_at = timezone.now()
         invitation.member = member
         invitation.save(update_fields=["accepted_at", "member"])

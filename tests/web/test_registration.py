@@ -193,3 +193,12 @@ def test_a_notification_opens_a_page_never_raw_json(client):
     n.refresh_from_db()
     assert n.read_at is not None
     assert "消息" in client.get("/").content.decode()
+
+
+def test_a_member_the_office_set_up_logs_in_by_email_without_a_second_verification(client):
+    from marketplace.services import member_add
+
+    org = member_of("supplier", "510100").organization
+    member_add(organization=org, username="set-up", password="Qz7!market-pass", email="setup@example.cn")
+    response = client.post("/accounts/login/", {"login": "setup@example.cn", "password": "Qz7!market-pass"})
+    assert response.status_code == 302 and response["Location"] == "/my/"

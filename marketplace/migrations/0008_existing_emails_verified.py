@@ -1,0 +1,26 @@
+"""Accounts made before self-registration were set up by the link office, which vouched for their e-mail
+addresses: they are verified, so that those people log in at /accounts/login/ without a second check."""
+
+from django.db import migrations
+
+
+def verify_existing(apps, schema_editor):
+    User = apps.get_model("auth", "User")
+    EmailAddress = apps.get_model("account", "EmailAddress")
+    taken = {e.lower() for e in EmailAddress.objects.values_list("email", flat=True)}
+    rows = []
+    for user_id, email in User.objects.exclude(email="").order_by("pk").values_list("pk", "email"):
+        if email.lower() in taken:
+            continue  # one address, one account
+        taken.add(email.lower())
+        rows.append(EmailAddress(user_id=user_id, email=email, verified=True, primary=True))
+    EmailAddress.objects.bulk_create(rows)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("marketplace", "0007_organization_verification"),
+        ("account", "0009_emailaddress_unique_primary_email"),
+    ]
+
+    operations = [migrations.RunPython(verify_existing, migrations.RunPython.noop)]
