@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.policy import restrict
 from marketplace.selectors import ANONYMOUS
@@ -55,7 +56,7 @@ class Dataset:
 F = Field
 SCENARIOS = Dataset(
     "scenarios",
-    _("应用场景"),
+    pgettext_lazy("nav", "应用场景"),
     _("已发布的应用场景（含已签约、合作中、标杆、示范和已关闭的），每行一个场景。"),
     (
         F("id", _("平台内编号，与场景页面地址 /scenarios/<id>/ 一致")),
@@ -84,7 +85,7 @@ SCENARIOS = Dataset(
 )
 EVENTS = Dataset(
     "events",
-    _("发布活动"),
+    pgettext_lazy("nav", "发布活动"),
     _("省级应用场景发布会与产业对接活动，每行一场。"),
     (
         F("id", _("编号")),
@@ -101,7 +102,7 @@ EVENTS = Dataset(
 )
 CASES = Dataset(
     "cases",
-    _("标杆案例"),
+    pgettext_lazy("nav", "标杆案例"),
     _("认定并公开展示的标杆案例，每行一个案例。"),
     (
         F("id", _("编号，与案例页面地址 /cases/<id>/ 一致")),

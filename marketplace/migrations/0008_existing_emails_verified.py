@@ -7,13 +7,16 @@ from django.db import migrations
 def verify_existing(apps, schema_editor):
     User = apps.get_model("auth", "User")
     EmailAddress = apps.get_model("account", "EmailAddress")
-    taken = {e.lower() for e in EmailAddress.objects.values_list("email", flat=True)}
+    owner = {e.lower(): uid for uid, e in EmailAddress.objects.values_list("user_id", "email")}
     rows = []
     for user_id, email in User.objects.exclude(email="").order_by("pk").values_list("pk", "email"):
-        if email.lower() in taken:
-            continue  # one address, one account
-        taken.add(email.lower())
-        rows.append(EmailAddress(user_id=user_id, email=email, verified=True, primary=True))
+        found = owner.get(email.lower())
+        if found == user_id:  # already recorded (e.g. a verification asked for on a login): it is verified
+            EmailAddress.objects.filter(user_id=user_id, email__iexact=email).update(verified=True, primary=True)
+        elif found is None:
+            owner[email.lower()] = user_id
+            rows.append(EmailAddress(user_id=user_id, email=email, verified=True, primary=True))
+        # another account holds the address: one address, one account
     EmailAddress.objects.bulk_create(rows)
 
 
