@@ -324,18 +324,35 @@ def _money_yuan(wan) -> float | None:
     return None if wan is None else float(wan) * 10000
 
 
-def scenario_releases(scenario: Scenario, *, awards=None, logs=None) -> list[dict]:
+def scenario_releases(scenario: Scenario) -> list[dict]:
     """The OCDS releases of one public scenario, oldest first (planning → tender → award → contract →
     implementation). Empty for a scenario that is not public."""
     if not restrict(Scenario, ANONYMOUS).filter(pk=scenario.pk).exists():
         return []
+    logs = TransitionLog.objects.filter(scenario=scenario, transition__in=PUBLIC_TRANSITIONS).order_by("at", "id")
+    return _releases(scenario, public_awards([scenario.pk]), list(logs))
+
+
+def all_releases(chunk: int = 500) -> Iterator[dict]:
+    """Every public scenario's releases, a chunk of scenarios at a time (three queries per chunk)."""
+    scenarios = public_scenarios().select_related("release_event")
+    ids = list(scenarios.values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        awards: dict[int, list] = {}
+        for award in public_awards(part):
+            awards.setdefault(award.scenario_id, []).append(award)
+        logs: dict[int, list] = {}
+        for log in TransitionLog.objects.filter(scenario_id__in=part, transition__in=PUBLIC_TRANSITIONS).order_by(
+            "at", "id"
+        ):
+            logs.setdefault(log.scenario_id, []).append(log)
+        for scenario in scenarios.filter(pk__in=part):
+            yield from _releases(scenario, awards.get(scenario.pk, []), logs.get(scenario.pk, []))
+
+
+def _releases(scenario: Scenario, awards: list, logs: list) -> list[dict]:
     ocid = f"{OCID_PREFIX}-{scenario.key}"
-    awards = public_awards([scenario.pk]) if awards is None else awards
-    logs = (
-        list(TransitionLog.objects.filter(scenario=scenario, transition__in=PUBLIC_TRANSITIONS).order_by("at", "id"))
-        if logs is None
-        else logs
-    )
     buyer = {"id": scenario.provider.credit_code, "name": scenario.provider.name}
     suppliers = list(dict.fromkeys(name for a in awards for name in a.suppliers))
     parties = [{"id": buyer["id"], "name": buyer["name"], "roles": ["buyer"]}] + [

@@ -20,8 +20,8 @@ from scenarios.opendata import (
     LICENCE_URL,
     OCDS_FIELDS,
     ROWS,
+    all_releases,
     dataset_count,
-    public_scenarios,
     release_package,
     scenario_releases,
 )
@@ -98,11 +98,8 @@ def ocds_all(request):
         head = release_package([])
         head.pop("releases")
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "releases": ['
-        first = True
-        for scenario in public_scenarios().select_related("release_event").iterator(chunk_size=500):
-            for release in scenario_releases(scenario):
-                yield ("" if first else ",") + json.dumps(release, ensure_ascii=False)
-                first = False
+        for i, release in enumerate(all_releases()):
+            yield ("," if i else "") + json.dumps(release, ensure_ascii=False)
         yield "]}"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
