@@ -16,7 +16,7 @@ from .choices import (
     ScenarioCategory,
     ScenarioState,
 )
-from .models import Agreement, ProgressReport, Proposal, ReleaseEvent, Reminder, Scenario
+from .models import Agreement, BenchmarkCase, ProgressReport, Proposal, ReleaseEvent, Reminder, Scenario
 
 
 class ScenarioSearchFilter(StrictFilterSet):
@@ -115,3 +115,19 @@ class ReminderFilter(StrictFilterSet):
     class Meta:
         model = Reminder
         fields = ["rule", "status", "object_id"]
+
+
+class BenchmarkCaseFilter(StrictFilterSet):
+    """The gallery's filters: a top-level sector includes its sub-areas, as for scenarios."""
+
+    sector = filters.CharFilter(
+        method="filter_sector", help_text="sector code; a top-level sector includes its sub-areas"
+    )
+    region = filters.CharFilter(field_name="scenario__region__code", help_text="region code, e.g. 510100")
+
+    class Meta:
+        model = BenchmarkCase
+        fields = ["sector", "region"]
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(scenario__sector_id__in=sector_ids(value))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from marketplace.selectors import ANONYMOUS, actor_for
 from matching.search import plain_public_ranking
 from scenarios.choices import PUBLIC_STATES, CooperationMode, ScenarioCategory, ScenarioState
 from scenarios.exports import XLSX, booklet_rows, booklet_workbook
-from scenarios.filtersets import ScenarioFilter
+from scenarios.filtersets import BenchmarkCaseFilter, ScenarioFilter
 from scenarios.models import DemonstrationZone, ReleaseEvent, Scenario
 from scenarios.models.scenario import NEWEST_FIRST
 from scenarios.opendata import figures_text, public_cases
@@ -212,12 +211,10 @@ def event_booklet_xlsx(request, pk: int):
 
 
 def case_list(request):
-    cases = public_cases()
     sector, region, year = request.GET.get("sector"), request.GET.get("region"), request.GET.get("year")
-    if sector:
-        cases = cases.filter(Q(scenario__sector__code=sector) | Q(scenario__sector__parent__code=sector))
-    if region:
-        cases = cases.filter(scenario__region__code=region)
+    chosen = {k: v for k, v in (("sector", sector), ("region", region)) if v}
+    filterset = BenchmarkCaseFilter(chosen, queryset=public_cases())
+    cases = filterset.qs if filterset.is_valid() else public_cases().none()
     if year:
         if not year.isdigit():
             raise Http404(_("没有这一年。"))

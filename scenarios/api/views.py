@@ -20,6 +20,7 @@ from matching.search import plain_public_ranking
 
 from .. import services
 from ..filtersets import (
+    BenchmarkCaseFilter,
     ProgressReportFilter,
     ProposalFilter,
     ScenarioFilter,
@@ -360,6 +361,7 @@ class BenchmarkCaseViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOn
     """Benchmark cases: designated public cases are a public gallery; the parties see their nominations."""
 
     serializer_class = BenchmarkCaseSerializer
+    filterset_class = BenchmarkCaseFilter
     ordering = ["-created_at", "-id"]
     upload_kind = "picture"
 

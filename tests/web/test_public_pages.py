@@ -235,3 +235,14 @@ def test_no_public_page_runs_more_queries_as_the_market_grows(client, market):
             provider=market.provider, state="published", title=f"缺陷检测产线{n}", release_event=market.event
         )
     assert counts() == before
+
+
+def test_the_case_gallery_filters_by_top_level_sector_region_and_year(client, market):
+    sector = market.bench.sector
+    top = (sector.parent or sector).code
+    assert market.case.title in body(client.get(f"/cases/?sector={top}"))
+    assert market.case.title not in body(client.get("/cases/?sector=emergency"))
+    assert market.case.title not in body(client.get("/cases/?region=510700"))
+    assert market.case.title not in body(client.get("/cases/?year=1999"))
+    api = client.get(f"/api/v1/benchmark-cases/?sector={top}").json()
+    assert api["count"] == 1
