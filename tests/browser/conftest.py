@@ -12,8 +12,11 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
+    # Per test, not per session: Playwright's sync API keeps its own event loop and context while it runs,
+    # and a session-long one left the next tests' database connection without the serialized data that
+    # restores the reference tables.
     if not CHROMIUM:
         pytest.skip("no Chromium here: install Debian's `chromium` (apt-get install chromium fonts-noto-cjk)")
     try:
@@ -35,27 +38,8 @@ def page(chromium, live_server):
     context.close()
 
 
-def _reference_data():
-    """The regions, sectors and synonyms the migrations load: a transactional test run before this one in
-    the same worker may have flushed them."""
-    import importlib
-
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from marketplace.models import Region
-    from matching.models import Synonym
-
-    if not Region.objects.exists():
-        call_command("load_regions", str(settings.MARKET_REGIONS_FILE), sectors=str(settings.MARKET_SECTORS_FILE))
-    if not Synonym.objects.exists():
-        importlib.import_module("matching.migrations.0002_default_synonyms").load(apps, None)
-
-
 @pytest.fixture
 def browser_market(transactional_db):
     from tests.web.conftest import build_market
 
-    _reference_data()
     return build_market()
