@@ -61,6 +61,24 @@ requires_broker = pytest.mark.skipif(
 )
 
 
+def _wait_until_ready(app, processes, names, seconds=120):
+    """Return once every new worker answers a ping, so a test's deadline counts the work and not a slow start
+    on a loaded machine; fail with a worker's output if it exits first."""
+    import socket
+    import time
+
+    expected = {name.replace("%h", socket.gethostname()) for name in names}
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for proc in processes:
+            if proc.poll() is not None:
+                pytest.fail(f"a Celery worker exited on start: {proc.stdout.read().decode(errors='replace')}")
+        answered = {name for reply in app.control.ping(destination=sorted(expected), timeout=1) for name in reply}
+        if expected <= answered:
+            return
+    pytest.fail(f"Celery workers {sorted(expected - answered)} did not answer a ping within {seconds} s")
+
+
 @pytest.fixture
 def celery_workers():
     """Start real Celery processes on the test database, consuming from the real broker (CI's Redis):
@@ -109,7 +127,10 @@ def celery_workers():
                     stderr=subprocess.STDOUT,
                 )
             )
-        return started[-len(commands) :]
+        new = started[-len(commands) :]
+        if not beat:
+            _wait_until_ready(app, new, [command[-1] for command in commands])
+        return new
 
     yield start
     app.conf.task_always_eager = previous

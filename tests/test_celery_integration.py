@@ -5,6 +5,7 @@ import time
 import pytest
 
 from marketplace.choices import OrganizationKind as K
+from outbox.models import OutboxMessage
 from scenarios import services
 from tests.conftest import requires_broker
 from tests.factories import ScenarioFactory, member_of
@@ -37,7 +38,7 @@ def test_transition_notifies_the_provider_through_a_real_worker(worker):
     city = member_of(K.CITY_OFFICE, "510100").user
     scenario = ScenarioFactory(provider=provider.organization, state="submitted")
     services.scenario_approve(scenario_id=scenario.pk, actor_user=city)
-    assert wait_for(lambda: provider.user.notifications.exists()), (
-        worker.stdout.read1().decode() if worker.poll() else ""
+    assert wait_for(lambda: provider.user.notifications.exists()), list(
+        OutboxMessage.objects.values_list("task", "sent_at", "last_error")
     )
     assert provider.user.notifications.count() == 1
