@@ -19,7 +19,6 @@ from .selectors import audit_trail_for
 class AuditEntryAdmin(ReadOnlyAdmin):
     """The trail: the link office all of it, city staff their region's records."""
 
-    staff_only = True
     list_display = ["at", "action", "actor", "organization", "object_repr", "changes", "client_address"]
     list_filter = ["action", "content_type"]
     search_fields = ["action", "object_repr", "actor__username"]

@@ -15,6 +15,7 @@ from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationVi
 from scenarios.api.events import ReleaseEventViewSet
 from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
 from scenarios.api.promotion import ProductAdoptionView, PromotionViewSet
+from scenarios.api.questions import QuestionViewSet
 from scenarios.api.views import (
     AgreementViewSet,
     AnnualPlanViewSet,
@@ -35,6 +36,7 @@ router.register("products", ProductViewSet, basename="product")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("scenarios", ScenarioViewSet, basename="scenario")
 router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("questions", QuestionViewSet, basename="question")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("benchmark-cases", BenchmarkCaseViewSet, basename="benchmark-case")

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from common.policy import restrict
@@ -52,7 +55,31 @@ admin.site.register(get_user_model(), ProtectedUserAdmin)
 
 admin.site.site_header = _("人工智能应用场景开放平台")
 admin.site.site_title = _("场景开放平台")
-admin.site.index_title = _("工作台")
+admin.site.index_title = _("后台工作台")
+
+
+class BackOfficeLoginForm(AdminAuthenticationForm):
+    """The admin's login takes anyone's valid account: staff stay in the back office, everyone else is sent on
+    to their workspace (`back_office_login`), instead of being told their password is wrong."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+
+
+def _workspace_door(login_view):
+    def back_office_login(request, extra_context=None):
+        if request.user.is_authenticated and not request.user.is_staff:
+            return redirect("web:my")
+        response = login_view(request, extra_context)
+        if request.method == "POST" and request.user.is_authenticated and not request.user.is_staff:
+            return redirect("web:my")
+        return response
+
+    return back_office_login
+
+
+admin.site.login_form = BackOfficeLoginForm
+admin.site.login = _workspace_door(admin.site.login)
 
 
 @admin.register(Region)

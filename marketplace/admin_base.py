@@ -74,8 +74,6 @@ class ServiceForm(forms.ModelForm):
 
 
 class MarketAdmin(admin.ModelAdmin):
-    # Hidden from providers and suppliers (the staff's own screens).
-    staff_only = False
     # Roles to whom the admin offers the add form; the form's service decides again, for each record.
     add_roles: tuple[Role, ...] = ()
     list_per_page = 50
@@ -90,10 +88,10 @@ class MarketAdmin(admin.ModelAdmin):
         return role_of(request) == Role.CITY_STAFF
 
     def has_module_permission(self, request):
+        """The staff's back office: the link office and city staff (providers and suppliers have /my/)."""
         if not (request.user.is_active and request.user.is_staff):
             return False
-        role = role_of(request)
-        return role in STAFF_ROLES or (role is not None and not self.staff_only)
+        return role_of(request) in STAFF_ROLES
 
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):

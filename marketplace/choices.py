@@ -70,6 +70,8 @@ class NotificationKind(models.TextChoices):
     TRANSITION = "transition", _("场景状态变化")
     PROPOSAL = "proposal", _("对接意向/方案")
     REMINDER = "reminder", _("跟踪提醒")
+    QUESTION = "question", _("答疑")
+    SUBSCRIPTION = "subscription", _("订阅的新场景")
     SYSTEM = "system", _("系统消息")
 
 

@@ -168,6 +168,8 @@ class Member(models.Model):
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     # The language of what the platform sends them (notifications, e-mail); the UI follows their choice.
     language = models.CharField(_("通知语言"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
+    # When they last opened their workspace: what is new is what came after.
+    workspace_seen_at = models.DateTimeField(_("上次访问工作台"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("成员")
@@ -335,3 +337,29 @@ class MemberInvitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Subscription(models.Model):
+    """What an AI company wants to hear of: newly published scenarios in these sectors and regions, or
+    mentioning these key words, reach its members in the platform and in the daily digest."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("组织机构"), on_delete=models.CASCADE, related_name="subscription"
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("关注行业"), blank=True, related_name="+")
+    regions = models.ManyToManyField(Region, verbose_name=_("关注地区"), blank=True, related_name="+")
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True, help_text=_("多个关键词用空格或逗号分隔"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("场景订阅")
+        verbose_name_plural = _("场景订阅")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        import re
+
+        return [w for w in re.split(r"[\s,，、;；]+", self.keywords) if w]

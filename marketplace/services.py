@@ -34,12 +34,13 @@ from .models import EmailDigest, Member, MemberInvitation, Notification, Organiz
 from .policies import own_admin
 from .selectors import actor_for, city_staff_of
 
-# Every role uses the admin workbench, each scoped to what it may see (common/admin.py).
-ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF, Role.PROVIDER, Role.SUPPLIER)
+# The admin is the back office of the link office and city staff; providers and AI companies work in their
+# workspace (/my/), and the admin's login sends them there.
+ADMIN_ROLES = (Role.LINK_OFFICE, Role.CITY_STAFF)
 
 
 def works_in_admin(organization: Organization) -> bool:
-    """Whether an organisation's members use the admin workbench: its kind's role does, once it is verified."""
+    """Whether an organisation's members use the admin back office: staff organisations, once verified."""
     return organization.is_verified and ROLE_OF_KIND[organization.kind] in ADMIN_ROLES
 
 

@@ -577,7 +577,6 @@ class ReminderRuleAdmin(MarketAdmin):
     """The follow-up rules: city staff read them, the link office tunes them (through the service)."""
 
     form = ReminderRuleAdminForm
-    staff_only = True
     list_display = ["code", *ReminderRule.SETTINGS, "updated_at"]
     readonly_fields = ["code"]
 

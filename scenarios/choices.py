@@ -63,6 +63,17 @@ class ProposalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a proposal was not taken: the supplier's debrief starts with one of these."""
+
+    BUDGET = "budget", _("报价超出预算")
+    FIT = "fit", _("技术方案与需求不符")
+    MATURITY = "maturity", _("产品成熟度不足")
+    REFERENCES = "references", _("缺少同类应用案例")
+    OTHER_CHOSEN = "other_chosen", _("已选择其他更合适的方案")
+    OTHER = "other", _("其他原因")
+
+
 class MilestoneStatus(models.TextChoices):
     PLANNED = "planned", _("计划中")
     MET = "met", _("已达成")

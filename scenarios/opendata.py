@@ -136,12 +136,16 @@ ZONES = Dataset(
 AWARDS = Dataset(
     "awards",
     _("成交结果"),
-    _("公开场景的签约结果：签约日期与中选的 AI 产品提供方，每份协议一行（不含合同条款与金额）。"),
+    _(
+        "公开场景的签约结果：签约日期与中选的 AI 产品提供方，每份协议一行"
+        "（不含合同条款；金额仅在场景提供方选择公开时给出）。"
+    ),
     (
         F("scenario_id", _("应用场景编号")),
         F("scenario", _("场景名称")),
         F("signed_on", _("签约日期")),
         F("suppliers", _("中选的 AI 产品提供方（以“、”分隔）")),
+        F("amount", _("合同金额（万元，未公开时为空）")),
     ),
 )
 DATASETS = {d.name: d for d in (SCENARIOS, EVENTS, CASES, ZONES, AWARDS)}
@@ -273,6 +277,7 @@ def award_rows() -> Iterator[dict]:
             "scenario": titles.get(a.scenario_id, ""),
             "signed_on": _date(a.signed_on),
             "suppliers": "、".join(a.suppliers),
+            "amount": "" if a.amount is None else str(a.amount),
         }
 
 
@@ -417,6 +422,7 @@ def _releases(scenario: Scenario, awards: list, logs: list) -> list[dict]:
             "date": _date(a.signed_on),
             "status": "active",
             "suppliers": [{"name": name} for name in a.suppliers],
+            **({"value": {"amount": float(a.amount) * 10_000, "currency": "CNY"}} if a.amount is not None else {}),
         }
         for i, a in enumerate(awards)
     ]

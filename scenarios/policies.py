@@ -31,6 +31,7 @@ from .models import (
     AnnualTarget,
     BenchmarkCase,
     BenchmarkPicture,
+    ClarificationQuestion,
     CooperationCheckIn,
     DemonstrationZone,
     DockingMeeting,
@@ -39,6 +40,7 @@ from .models import (
     ProgressReport,
     Proposal,
     ProposalAttachment,
+    ProposalDraft,
     ReleaseEvent,
     Reminder,
     ReminderRule,
@@ -169,6 +171,39 @@ class ProposalPolicy(Policy):
 
 
 register(ProposalAttachment)(_through(Proposal, "proposal"))
+
+
+@register(ProposalDraft)
+class ProposalDraftPolicy(Policy):
+    """A draft is its supplier's alone: not the provider's, not the staff's."""
+
+    def view(self, actor):
+        if actor.role == Role.SUPPLIER:
+            return Q(supplier_id=actor.organization_id)
+        return NOTHING
+
+    change = view
+
+
+@register(ClarificationQuestion)
+class QuestionPolicy(Policy):
+    """An answered question on a public scenario is public (never who asked); the asker also sees its own
+    unanswered ones; the scenario's insiders see every question on it."""
+
+    def view(self, actor):
+        public = Q(answered_at__isnull=False, scenario__state__in=PUBLIC_STATES, scenario__published_at__isnull=False)
+        own = Q(asker_id=actor.organization_id) if actor.role == Role.SUPPLIER else NOTHING
+        return public | own | insider_q(actor, "scenario")
+
+    def answer(self, actor):
+        return insider_q(actor, "scenario")
+
+
+def shows_asker(actor, question: ClarificationQuestion) -> bool:
+    """Who asked is told to the scenario's insiders and to the asker itself, never to the public."""
+    return is_insider(actor, question.scenario) or (
+        actor.role == Role.SUPPLIER and actor.organization_id == question.asker_id
+    )
 
 
 @register(Agreement)

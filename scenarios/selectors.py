@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -30,6 +31,7 @@ from .models import (
     Agreement,
     AnnualPlan,
     BenchmarkCase,
+    ClarificationQuestion,
     CooperationCheckIn,
     DemonstrationZone,
     DockingMeeting,
@@ -452,10 +454,12 @@ class Award:
     scenario_id: int
     signed_on: datetime.date
     suppliers: list[str]
+    amount: Decimal | None = None  # only when the provider chose to publish it
 
 
 def public_awards(scenario_ids=None) -> list[Award]:
-    """Whom public scenarios were awarded to and when (never the agreement's terms, nor its amount)."""
+    """Whom public scenarios were awarded to and when; the amount when the provider chose to publish it
+    (never the agreement's terms)."""
     agreements = (
         Agreement.objects.filter(scenario__state__in=PUBLIC_STATES, scenario__published_at__isnull=False)
         .prefetch_related("suppliers")
@@ -463,7 +467,10 @@ def public_awards(scenario_ids=None) -> list[Award]:
     )
     if scenario_ids is not None:
         agreements = agreements.filter(scenario_id__in=scenario_ids)
-    return [Award(a.scenario_id, a.signed_on, [s.name for s in a.suppliers.all()]) for a in agreements]
+    return [
+        Award(a.scenario_id, a.signed_on, [s.name for s in a.suppliers.all()], a.amount if a.publish_amount else None)
+        for a in agreements
+    ]
 
 
 def suppliers_by_scenario(scenario_ids) -> dict[int, list[str]]:
@@ -481,3 +488,39 @@ def events_with_public_counts() -> QuerySet[ReleaseEvent]:
         .select_related("host_region")
         .annotate(n_public=Count("scenarios", filter=Q(scenarios__state__in=PUBLIC_STATES)))
     )
+
+
+def questions_for(actor: Actor, scenario: Scenario) -> QuerySet[ClarificationQuestion]:
+    """The questions on a scenario this reader may see: answered ones for everyone, plus the asker's own, plus
+    all of them for the scenario's insiders."""
+    return restrict(ClarificationQuestion, actor).filter(scenario=scenario).order_by("asked_at", "pk")
+
+
+def subscribers_for(scenario: Scenario) -> list[int]:
+    """The organisations whose subscription a newly published scenario meets: every condition it sets holds
+    (a sector is met by the scenario's sub-area or its top-level sector, a region by the scenario's city, key
+    words by any one of them in the title, purpose or requirements). A
+    subscription that sets nothing meets nothing."""
+    from marketplace.choices import OrganizationStatus
+    from marketplace.models import Subscription
+
+    text = f"{scenario.title} {scenario.purpose} {scenario.requirements}".lower()
+    sector_ids = {scenario.sector_id, getattr(scenario.sector, "parent_id", None)} - {None}
+    found = []
+    subscriptions = Subscription.objects.prefetch_related("sectors", "regions").filter(
+        organization__status=OrganizationStatus.VERIFIED
+    )
+    for sub in subscriptions:
+        sectors = {s.pk for s in sub.sectors.all()}
+        regions = {r.pk for r in sub.regions.all()}
+        words = sub.keyword_list
+        if not (sectors or regions or words):
+            continue
+        if sectors and not (sectors & sector_ids):
+            continue
+        if regions and scenario.region_id not in regions:
+            continue
+        if words and not any(w.lower() in text for w in words):
+            continue
+        found.append(sub.organization_id)
+    return found

@@ -23,7 +23,8 @@ RETRY = dict(
 
 
 def _scenario_link(scenario_id: int) -> str:
-    return f"/admin/scenarios/scenario/{scenario_id}/change/"
+    """The scenario's page in the reader's workspace (staff are sent on to the admin from there)."""
+    return f"/my/scenarios/{scenario_id}/"
 
 
 def _transition_title(log: TransitionLog) -> str:
@@ -124,7 +125,7 @@ def proposal_decided(proposal_id: int) -> int:
             kind=NotificationKind.PROPOSAL,
             title=title,
             body=proposal.decision_reason,
-            link=f"/admin/scenarios/proposal/{proposal.pk}/change/",
+            link=_scenario_link(proposal.scenario_id),
             dedupe_key=f"proposal:{proposal.pk}:{proposal.status}",
         )
 
@@ -182,4 +183,94 @@ def invited_suppliers_told(scenario_id: int) -> int:
             title=lambda: _("您被邀请参与场景“{title}”（复制推广您的标杆案例）").format(title=scenario.title),
             link=_scenario_link(scenario.pk),
             dedupe_key=f"invitation:{scenario.pk}",
+        )
+
+
+def _workspace_link(scenario_id: int) -> str:
+    return f"/my/scenarios/{scenario_id}/"
+
+
+@shared_task(**RETRY)
+def question_asked(question_id: int) -> int:
+    """A supplier asked about a scenario: its provider and its city staff hear of it (not who asked)."""
+    from .models import ClarificationQuestion
+
+    question = ClarificationQuestion.objects.select_related("scenario").filter(pk=question_id).first()
+    if question is None:
+        return 0
+    scenario = question.scenario
+    people = [m.user for m in members_of([scenario.provider_id])] + [m.user for m in city_staff_of(scenario.region_id)]
+    with transaction.atomic():
+        return notification_send(
+            recipients=people,
+            kind=NotificationKind.QUESTION,
+            title=lambda: _("场景“{title}”收到一个新问题，请答复").format(title=scenario.title),
+            body=question.text,
+            link=_workspace_link(scenario.pk),
+            dedupe_key=f"question:{question.pk}:asked",
+        )
+
+
+@shared_task(**RETRY)
+def question_answered(question_id: int) -> int:
+    """An answer is public: the asker and every supplier that showed interest in the scenario hear of it."""
+    from .models import ClarificationQuestion
+
+    question = ClarificationQuestion.objects.select_related("scenario").filter(pk=question_id).first()
+    if question is None or not question.is_answered:
+        return 0
+    scenario = question.scenario
+    interested = Proposal.objects.filter(scenario=scenario).exclude(status=ProposalStatus.WITHDRAWN)
+    suppliers = [question.asker_id, *interested.values_list("supplier_id", flat=True)]
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of(list(dict.fromkeys(suppliers)))],
+            kind=NotificationKind.QUESTION,
+            title=lambda: _("场景“{title}”发布了新的答疑").format(title=scenario.title),
+            body=question.answer,
+            link=f"/scenarios/{scenario.pk}/#questions",
+            dedupe_key=f"question:{question.pk}:answered",
+        )
+
+
+@shared_task(**RETRY)
+def subscribers_told(scenario_id: int) -> int:
+    """A newly published scenario meets subscriptions: their members hear of it in the platform, and in
+    their one e-mail of the day."""
+    from .models import Scenario
+    from .selectors import subscribers_for
+
+    scenario = Scenario.objects.select_related("sector").filter(pk=scenario_id, state=ScenarioState.PUBLISHED).first()
+    if scenario is None:
+        return 0
+    organizations = subscribers_for(scenario)
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of(organizations)],
+            kind=NotificationKind.SUBSCRIPTION,
+            title=lambda: _("您订阅的新场景：{title}").format(title=scenario.title),
+            body=scenario.purpose[:300],
+            link=_workspace_link(scenario.pk),
+            dedupe_key=f"subscription:{scenario.pk}",
+        )
+
+
+@shared_task(**RETRY)
+def supplier_invited(invitation_id: int) -> int:
+    """A provider invited an AI company to propose: the company's members hear of it."""
+    from .models import ScenarioInvitation
+
+    invitation = ScenarioInvitation.objects.select_related("scenario").filter(pk=invitation_id).first()
+    if invitation is None:
+        return 0
+    scenario = invitation.scenario
+    with transaction.atomic():
+        return notification_send(
+            recipients=[m.user for m in members_of([invitation.supplier_id])],
+            kind=NotificationKind.PROPOSAL,
+            title=lambda: _("“{provider}”邀请您参与场景“{title}”").format(
+                provider=scenario.provider.name, title=scenario.title
+            ),
+            link=_workspace_link(scenario.pk),
+            dedupe_key=f"scenario-invitation:{invitation.pk}",
         )

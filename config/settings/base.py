@@ -375,6 +375,7 @@ SPECTACULAR_SETTINGS = {
         "ScenarioStateEnum": "scenarios.choices.ScenarioState",
         "ReminderRuleCodeEnum": "scenarios.choices.ReminderRuleCode",
         "FollowupStatusEnum": "scenarios.choices.FollowupStatus",
+        "DeclineReasonEnum": "scenarios.choices.DeclineReason",
     },
 }
 

@@ -15,7 +15,7 @@ from common.errors import DomainError
 from marketplace.models import Region
 
 from .. import services
-from ..choices import FollowupStatus, ReminderRuleCode
+from ..choices import DeclineReason, FollowupStatus, ReminderRuleCode
 from ..filtersets import ReminderFilter
 from ..models import Reminder, ReminderRule
 from ..selectors import followup_board, reminder_list_for
@@ -214,4 +214,5 @@ class CheckInSerializer(serializers.Serializer):
 
 
 class DeclineSerializer(StrictSerializer):
+    code = serializers.ChoiceField(choices=DeclineReason.choices, required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)

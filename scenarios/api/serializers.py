@@ -9,7 +9,15 @@ from common.api import MoneyField, StrictBooleanField, StrictSerializer
 from marketplace.models import Organization, Region, Sector
 from marketplace.selectors import ANONYMOUS, actor_for
 
-from ..choices import PUBLIC_STATES, CooperationMode, MilestoneStatus, ProposalKind, ScenarioCategory, SupportKind
+from ..choices import (
+    PUBLIC_STATES,
+    CooperationMode,
+    DeclineReason,
+    MilestoneStatus,
+    ProposalKind,
+    ScenarioCategory,
+    SupportKind,
+)
 from ..lifecycle import transition_display
 from ..models import (
     Agreement,
@@ -184,6 +192,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     supplier = OrgBrief(read_only=True)
     products = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     attachments = AttachmentsField("proposal", "attachments")
+    decline_code = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why it was declined; blank otherwise",
+    )
 
     class Meta:
         model = Proposal
@@ -200,6 +214,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "plan",
             "submitted_at",
             "decided_at",
+            "decline_code",
             "decision_reason",
             "updated_at",
             "attachments",
@@ -232,6 +247,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "signed_on",
             "amount",
             "summary",
+            "publish_amount",
             "created_at",
             "documents",
         ]
@@ -245,6 +261,7 @@ class AgreementWriteSerializer(StrictSerializer):
     signed_on = serializers.DateField()
     amount = MoneyField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    publish_amount = StrictBooleanField(required=False)
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,6 +37,7 @@ from ..selectors import (
     plan_progress_report,
     progress_report_list_for,
     proposal_list_for,
+    questions_for,
     scenario_list_for,
     scenario_timeline,
     transition_log_for,
@@ -43,6 +45,7 @@ from ..selectors import (
 from ..zones import zone_scores
 from .followup import CheckInSerializer, CheckInWriteSerializer, DeclineSerializer, TimelineEntrySerializer
 from .planning import AsOfQuerySerializer, PlanProgressSerializer, ZoneNominationSerializer, ZoneScoreSerializer
+from .questions import QuestionSerializer, QuestionTextSerializer
 from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
@@ -198,6 +201,27 @@ class ScenarioViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         check_in = services.cooperation_check_in(scenario_id=scenario.pk, actor_user=request.user, **data)
         return Response(CheckInSerializer(check_in).data, status=201)
 
+    @extend_schema(methods=["get"], request=None, responses={200: QuestionSerializer(many=True), **errors(404)})
+    @extend_schema(
+        methods=["post"],
+        request=QuestionTextSerializer,
+        responses={201: QuestionSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def questions(self, request, pk=None):
+        """GET: the scenario's questions this reader may see (answered ones for everyone, without the asker;
+        the asker's own unanswered ones too). POST `{"text": …}`: a verified AI company asks about a
+        published scenario."""
+        scenario = self.get_object()
+        if request.method == "POST":
+            if not request.user.is_authenticated:
+                raise NotAuthenticated()
+            data = _valid(QuestionTextSerializer, request.data)
+            question = services.question_ask(scenario_id=scenario.pk, actor_user=request.user, text=data["text"])
+            return Response(QuestionSerializer(question, context={"request": request}).data, status=201)
+        questions = questions_for(actor(request), scenario).select_related("scenario", "asker")
+        return Response(QuestionSerializer(questions, many=True, context={"request": request}).data)
+
 
 def _transition_endpoint(name: str):
     t = TRANSITIONS[name]
@@ -296,7 +320,9 @@ class ProposalViewSet(UploadMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
         """The scenario's provider (or its city staff, or the link office) answers no; the supplier is told."""
         proposal = self.get_object()
         data = _valid(DeclineSerializer, request.data)
-        services.proposal_decline(proposal_id=proposal.pk, actor_user=request.user, reason=data.get("reason", ""))
+        services.proposal_decline(
+            proposal_id=proposal.pk, actor_user=request.user, reason=data.get("reason", ""), code=data.get("code", "")
+        )
         return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
     attachments = upload_action("attachments")
@@ -327,6 +353,7 @@ class AgreementViewSet(UploadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             signed_on=data["signed_on"],
             amount=data.get("amount"),
             summary=data.get("summary", ""),
+            publish_amount=data.get("publish_amount", False),
         )
         return Response(AgreementSerializer(self.get_queryset().get(pk=agreement.pk)).data, status=201)
 

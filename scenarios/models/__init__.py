@@ -5,10 +5,12 @@ from .deals import (
     ProgressReport,
     Proposal,
     ProposalAttachment,
+    ProposalDraft,
     ProposalRevision,
 )
 from .followup import CooperationCheckIn, Reminder, ReminderRule
 from .planning import AnnualPlan, AnnualTarget, DockingMeeting, ReleaseEvent
+from .questions import ClarificationQuestion
 from .recognition import (
     BenchmarkCase,
     BenchmarkPicture,
@@ -26,6 +28,7 @@ __all__ = [
     "AnnualTarget",
     "BenchmarkCase",
     "BenchmarkPicture",
+    "ClarificationQuestion",
     "CooperationCheckIn",
     "DemonstrationZone",
     "DockingMeeting",
@@ -34,6 +37,7 @@ __all__ = [
     "ProgressReport",
     "Proposal",
     "ProposalAttachment",
+    "ProposalDraft",
     "ProposalRevision",
     "ReleaseEvent",
     "Reminder",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common import keys
 from common.attachments import AttachmentBase
 
-from ..choices import MilestoneStatus, ProposalKind, ProposalStatus
+from ..choices import DeclineReason, MilestoneStatus, ProposalKind, ProposalStatus
 
 
 class Proposal(models.Model):
@@ -40,6 +40,9 @@ class Proposal(models.Model):
     # The provider's answer: accepted (signed with), or declined with a reason the supplier is told.
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_reason = models.CharField(_("处理说明"), max_length=500, blank=True)
+    decline_code = models.CharField(_("未采纳原因"), max_length=16, choices=DeclineReason.choices, blank=True)
+    # The provider's working list while comparing proposals: never shown to the supplier.
+    shortlisted = models.BooleanField(_("入围"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -52,6 +55,40 @@ class Proposal(models.Model):
                 condition=models.Q(price__isnull=True) | models.Q(price__gte=0), name="proposal_price_not_negative"
             ),
             models.CheckConstraint(condition=models.Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(decline_code="") | models.Q(status=ProposalStatus.DECLINED),
+                name="proposal_decline_code_only_when_declined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.scenario}"
+
+
+class ProposalDraft(models.Model):
+    """A supplier's proposal not yet sent: seen by nobody but the supplier's own members. Submitting it makes
+    the proposal (and the draft goes)."""
+
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.CASCADE, related_name="proposal_drafts"
+    )
+    supplier = models.ForeignKey(
+        "marketplace.Organization", verbose_name=_("产品提供方"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=ProposalKind.choices, default=ProposalKind.PROPOSAL)
+    price = models.DecimalField(_("报价（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    plan = models.TextField(_("实施方案"), blank=True)
+    product_ids = models.JSONField(_("拟提供产品"), default=list, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("保存人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("保存时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("方案草稿")
+        verbose_name_plural = _("方案草稿")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "supplier"], name="proposal_draft_once_per_supplier"),
         ]
 
     def __str__(self) -> str:
@@ -111,6 +148,8 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("签约日期"), db_index=True)
     amount = models.DecimalField(_("合同金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     summary = models.TextField(_("协议要点"), blank=True)
+    # The award (suppliers, date) is public; its amount only when the provider chooses to publish it.
+    publish_amount = models.BooleanField(_("公开合同金额"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

@@ -16,7 +16,8 @@ from .lifecycle import (
     scenario_transition,
     scenario_withdraw,
 )
-from .promotion import benchmark_case_replicate, product_promote
+from .promotion import benchmark_case_replicate, product_promote, scenario_invite_supplier
+from .questions import question_answer, question_ask
 from .records import (
     agreement_create,
     annual_plan_for_year,
@@ -24,7 +25,9 @@ from .records import (
     benchmark_case_create,
     progress_report_create,
     proposal_decline,
+    proposal_draft_save,
     proposal_revise,
+    proposal_shortlist,
     proposal_submit,
     proposal_withdraw,
     release_event_create,
@@ -47,9 +50,13 @@ __all__ = [
     "product_promote",
     "progress_report_create",
     "proposal_decline",
+    "proposal_draft_save",
     "proposal_revise",
+    "proposal_shortlist",
     "proposal_submit",
     "proposal_withdraw",
+    "question_answer",
+    "question_ask",
     "release_event_create",
     "release_event_publish_all",
     "reminder_rule_update",
@@ -58,6 +65,7 @@ __all__ = [
     "scenario_create",
     "scenario_designate_benchmark",
     "scenario_include_in_zone",
+    "scenario_invite_supplier",
     "scenario_publish",
     "scenario_return",
     "scenario_sign",

@@ -127,6 +127,8 @@ def apply_transition_locked(
     )
     if t.name == "publish" and scenario.invitations.exists():
         enqueue("scenarios.tasks.invited_suppliers_told", scenario.pk)
+    if t.name == "publish":
+        enqueue("scenarios.tasks.subscribers_told", scenario.pk)
     if ScenarioState.PUBLISHED in (from_state, t.target):
         # Published: rank it; leaving the open market: its recommendations go.
         enqueue("matching.tasks.match_scenario", scenario.pk)

@@ -8,14 +8,15 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied
-from marketplace.choices import PROVIDER_KINDS, OrganizationKind
+from marketplace.choices import PROVIDER_KINDS, OrganizationKind, OrganizationStatus
 from marketplace.models import Organization, Product
 from marketplace.selectors import actor_for
 from outbox.services import enqueue
 
 from ..choices import ScenarioCategory, ScenarioState
+from ..lifecycle import Who
 from ..models import BenchmarkCase, ProductPromotion, Scenario, ScenarioInvitation
-from .records import scenario_create
+from .records import _locked_scenario, _require, scenario_create
 
 RECOGNISED = [ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION]
 
@@ -89,3 +90,29 @@ def product_promote(*, product_id: int, case_id: int, actor_user, note: str = ""
 
         enqueue("scenarios.tasks.product_promoted", promotion.pk)
     return promotion
+
+
+def scenario_invite_supplier(*, scenario_id: int, supplier_id: int, actor_user) -> ScenarioInvitation:
+    """The provider (or its city staff, or the link office) invites a verified AI company to propose for a
+    published scenario; the company is told at once. Inviting twice changes nothing."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        _require(actor, scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if scenario.state != ScenarioState.PUBLISHED:
+            raise DomainError("invalid_state", _("只能邀请企业参与已发布、尚未签约的场景。"), status=409)
+        supplier = Organization.objects.filter(
+            pk=supplier_id, kind=OrganizationKind.SUPPLIER, status=OrganizationStatus.VERIFIED
+        ).first()
+        if supplier is None:
+            raise DomainError("invalid", _("请选择一家已认证的产品提供方。"), fields={"supplier": [_("请选择。")]})
+        invitation, created = ScenarioInvitation.objects.get_or_create(scenario=scenario, supplier=supplier)
+        if created:
+            audit_record(
+                action="scenarios.scenario.supplier_invited",
+                actor_user=actor_user,
+                obj=scenario,
+                payload={"supplier": supplier.pk},
+            )
+            enqueue("scenarios.tasks.supplier_invited", invitation.pk)
+    return invitation

@@ -19,7 +19,7 @@ from marketplace.models import Organization, Product
 from marketplace.selectors import Actor, actor_for
 from outbox.services import enqueue
 
-from ..choices import DEFAULT_TARGETS, SIGNED_STATES, ProposalStatus, ScenarioState, ZoneStatus
+from ..choices import DEFAULT_TARGETS, SIGNED_STATES, DeclineReason, ProposalStatus, ScenarioState, ZoneStatus
 from ..lifecycle import PROPOSAL_TRANSITIONS, Who
 from ..models import (
     Agreement,
@@ -29,6 +29,7 @@ from ..models import (
     DemonstrationZone,
     ProgressReport,
     Proposal,
+    ProposalDraft,
     ProposalRevision,
     ReleaseEvent,
     Scenario,
@@ -262,6 +263,7 @@ def proposal_submit(
         full_clean_or_refuse(proposal, exclude=["key", "scenario", "supplier"])
         proposal.save()
         proposal.products.set(products)
+        ProposalDraft.objects.filter(scenario=scenario, supplier_id=actor.organization_id).delete()
         revision = _keep_revision(proposal, products, actor_user)
         audit_record(
             action="scenarios.proposal.submitted",
@@ -325,9 +327,12 @@ def proposal_revise(
     return proposal
 
 
-def proposal_decline(*, proposal_id: int, actor_user, reason: str = "") -> Proposal:
-    """The provider (or its city staff, or the link office) answers a proposal with no; the supplier is told."""
+def proposal_decline(*, proposal_id: int, actor_user, reason: str = "", code: str = "") -> Proposal:
+    """The provider (or its city staff, or the link office) answers a proposal with no, with a reason chosen
+    from a list (`DeclineReason`) and words of its own: the supplier's debrief. The supplier is told."""
     actor = actor_for(actor_user)
+    if code and code not in DeclineReason.values:
+        raise DomainError("invalid", _("请从列表中选择原因。"), fields={"code": [_("请从列表中选择原因。")]})
     with transaction.atomic():
         visible = restrict(Proposal, actor).filter(pk=proposal_id)
         proposal = visible.select_for_update(of=("self",)).select_related("scenario").first()
@@ -340,14 +345,15 @@ def proposal_decline(*, proposal_id: int, actor_user, reason: str = "") -> Propo
             raise DomainError("invalid_state", _("只能处理已提交、尚未处理的方案。"), status=409)
         proposal.status = ProposalStatus.DECLINED
         proposal.decision_reason = reason.strip()[:500]
+        proposal.decline_code = code
         proposal.decided_at = timezone.now()
-        proposal.save(update_fields=["status", "decision_reason", "decided_at", "updated_at"])
+        proposal.save(update_fields=["status", "decision_reason", "decline_code", "decided_at", "updated_at"])
         audit_record(
             action="scenarios.proposal.declined",
             actor_user=actor_user,
             obj=proposal,
             changes={"status": [ProposalStatus.SUBMITTED, ProposalStatus.DECLINED]},
-            payload={"reason": proposal.decision_reason},
+            payload={"reason": proposal.decision_reason, "code": code},
         )
 
         enqueue("scenarios.tasks.proposal_decided", proposal.pk)
@@ -366,8 +372,10 @@ def agreement_create(
     amount: Decimal | None = None,
     product_ids: list[int] | None = None,
     summary: str = "",
+    publish_amount: bool = False,
 ) -> Agreement:
-    """Record the cooperation agreement that a scenario's `sign` transition requires."""
+    """Record the cooperation agreement that a scenario's `sign` transition requires. The award (suppliers
+    and date) is public; the amount only when `publish_amount`."""
     actor = actor_for(actor_user)
     with transaction.atomic():
         scenario = _locked_scenario(scenario_id, actor)
@@ -385,7 +393,12 @@ def agreement_create(
                 "invalid", _("采购产品须属于签约的产品提供方。"), fields={"products": [_("产品与签约方不符。")]}
             )
         agreement = Agreement(
-            scenario=scenario, signed_on=signed_on, amount=amount, summary=summary, created_by=actor_user
+            scenario=scenario,
+            signed_on=signed_on,
+            amount=amount,
+            summary=summary,
+            publish_amount=publish_amount,
+            created_by=actor_user,
         )
         full_clean_or_refuse(agreement, exclude=["key"])
         agreement.save()
@@ -405,7 +418,9 @@ def agreement_create(
             obj=agreement,
             changes={
                 f: [None, v]
-                for f, v in snapshot(agreement, ["signed_on", "amount", "summary", "suppliers", "products"]).items()
+                for f, v in snapshot(
+                    agreement, ["signed_on", "amount", "publish_amount", "summary", "suppliers", "products"]
+                ).items()
             },
             payload={"accepted_proposals": accepted_ids},
         )
@@ -516,3 +531,71 @@ def annual_target_set(*, year: int, metric: str, value: int, actor_user) -> Annu
             action="scenarios.annual_target.set", actor_user=actor_user, obj=target, changes={"value": [old, value]}
         )
     return target
+
+
+# --- The supplier's drafts and the provider's shortlist -------------------------------------------------------
+
+
+def proposal_draft_save(
+    *,
+    scenario_id: int,
+    actor_user,
+    kind: str = "proposal",
+    product_ids: list[int] | None = None,
+    price: Decimal | None = None,
+    plan: str = "",
+) -> ProposalDraft:
+    """A supplier keeps its proposal unsent: nobody but its own members sees a draft."""
+    actor = actor_for(actor_user)
+    if actor.role != Role.SUPPLIER:
+        raise PermissionDenied("not_allowed", _("只有产品提供方可以保存方案草稿。"))
+    with transaction.atomic():
+        scenario = _locked_scenario(scenario_id, actor)
+        if scenario.state != ScenarioState.PUBLISHED:
+            raise DomainError("invalid_state", _("只能对已发布、尚未签约的场景提交方案。"), status=409)
+        products = _own_products(actor, product_ids)
+        draft = ProposalDraft.objects.filter(scenario=scenario, supplier_id=actor.organization_id).first()
+        draft = draft or ProposalDraft(scenario=scenario, supplier_id=actor.organization_id)
+        before = None if draft.pk is None else snapshot(draft, ["kind", "price", "plan", "product_ids"])
+        draft.kind, draft.price, draft.plan = kind, price, plan
+        draft.product_ids, draft.saved_by = sorted(p.pk for p in products), actor_user
+        full_clean_or_refuse(draft, exclude=["scenario", "supplier", "saved_by"])
+        draft.save()
+        after = snapshot(draft, ["kind", "price", "plan", "product_ids"])
+        # The entry names what changed, not the terms: the audit trail is read by staff, a draft is not.
+        audit_record(
+            action="scenarios.proposal.draft_saved",
+            actor_user=actor_user,
+            obj=draft,
+            payload={"changed": sorted(diff(before or {}, after))},
+        )
+    return draft
+
+
+def proposal_shortlist(*, proposal_id: int, actor_user, shortlisted: bool = True) -> Proposal:
+    """The provider marks a waiting proposal for its shortlist while comparing (the supplier is not told)."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        proposal = (
+            restrict(Proposal, actor)
+            .select_for_update(of=("self",))
+            .select_related("scenario")
+            .filter(pk=proposal_id)
+            .first()
+        )
+        if proposal is None:
+            raise NotFound("not_found", _("对接方案不存在。"))
+        _require(actor, proposal.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if proposal.status != ProposalStatus.SUBMITTED:
+            raise DomainError("invalid_state", _("只能对已提交、尚未处理的方案进行入围筛选。"), status=409)
+        if proposal.shortlisted == shortlisted:
+            return proposal
+        proposal.shortlisted = shortlisted
+        proposal.save(update_fields=["shortlisted", "updated_at"])
+        audit_record(
+            action="scenarios.proposal.shortlisted" if shortlisted else "scenarios.proposal.unshortlisted",
+            actor_user=actor_user,
+            obj=proposal,
+            changes={"shortlisted": [not shortlisted, shortlisted]},
+        )
+    return proposal

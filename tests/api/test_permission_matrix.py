@@ -213,6 +213,23 @@ MATRIX = [
     ("audit-entry-list", "get", {}, None, "401 403 403 403 403 200 200 200"),
     ("audit-entry-detail", "get", {"pk": "audit_entry"}, None, "401 403 403 403 403 200 404 200"),
     ("proposal-decline", "post", {"pk": "proposal_b"}, {"reason": "方案不符"}, "401 404 403 200 404 200 404 200"),
+    (
+        "proposal-decline",
+        "post",
+        {"pk": "proposal_b"},
+        {"code": "budget", "reason": "超出预算"},
+        "401 404 403 200 404 200 404 200",
+    ),
+    # Clarification questions: answered ones are public; the asker (sup_b) also sees its own open one.
+    ("scenario-questions", "get", {"pk": "pub"}, None, "200 200 200 200 200 200 200 200"),
+    ("scenario-questions", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),
+    ("scenario-questions", "post", {"pk": "pub"}, {"text": "是否支持私有化部署？"}, "401 201 201 403 403 403 403 403"),
+    ("scenario-questions", "post", {"pk": "signed"}, {"text": "还能参与吗？"}, "401 409 409 403 403 403 403 403"),
+    ("scenario-questions", "post", {"pk": "draft"}, {"text": "？"}, "401 404 404 403 404 403 404 403"),
+    ("question-detail", "get", {"pk": "answered_question"}, None, "200 200 200 200 200 200 200 200"),
+    ("question-detail", "get", {"pk": "open_question"}, None, "404 404 200 200 404 200 404 200"),
+    ("question-answer", "post", {"pk": "open_question"}, {"text": "支持。"}, "401 404 403 200 404 200 404 200"),
+    ("question-answer", "post", {"pk": "open_question"}, {"text": ""}, "401 404 400 400 404 400 404 400"),
 ]
 
 CASES = [

@@ -14,7 +14,7 @@ from marketplace.choices import MemberRole, NotificationKind
 from marketplace.choices import OrganizationKind as K
 from marketplace.models import Notification
 from matching.models import MatchRun
-from scenarios.models import AnnualPlan, ProductPromotion, Proposal, ProposalAttachment, Reminder
+from scenarios.models import AnnualPlan, ClarificationQuestion, ProductPromotion, Proposal, ProposalAttachment, Reminder
 from tests.factories import (
     AgreementFactory,
     BenchmarkCaseFactory,
@@ -77,6 +77,14 @@ def build_world() -> World:
             submitted_at=timezone.now(),
         )
     o["proposal_a"].products.set([o["product_a"]])
+    o["answered_question"] = ClarificationQuestion.objects.create(
+        scenario=o["pub"],
+        asker=org["sup_a"],
+        text="数据能否出园区？",
+        answer="不能，须本地部署。",
+        answered_at=timezone.now(),
+    )
+    o["open_question"] = ClarificationQuestion.objects.create(scenario=o["pub"], asker=org["sup_b"], text="工期多长？")
     o["file_a"] = ProposalAttachment.objects.create(
         proposal=o["proposal_a"],
         file=ContentFile(PDF, name="a.pdf"),

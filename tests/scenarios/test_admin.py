@@ -5,16 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.choices import OrganizationKind as K
-from scenarios.models import Proposal, Scenario, TransitionLog
+from scenarios.models import Scenario, TransitionLog
 from tests.factories import (
     AgreementFactory,
-    MemberFactory,
     OrganizationFactory,
     ReleaseEventFactory,
     ScenarioFactory,
     member_of,
     region,
-    sector,
 )
 
 pytestmark = pytest.mark.django_db
@@ -149,110 +147,28 @@ def test_a_user_without_an_organisation_has_no_admin(client):
     assert client.get(reverse("admin:scenarios_scenario_changelist")).status_code == 403
 
 
-def proposals_on_one_scenario():
-    scenario = ScenarioFactory(state="published", title="共同场景")
-    mine = member_of(K.SUPPLIER, "510100", name="甲方智能科技")
-    theirs = member_of(K.SUPPLIER, "510700", name="乙方智能科技")
-    # Prices no sequence-made name can contain (a user named user11661 once "showed" a price of 66).
-    for member, price, plan in ((mine, "123.45", "甲方案"), (theirs, "987.65", "乙方案保密内容")):
-        Proposal.objects.create(
-            scenario=scenario, supplier=member.organization, price=price, plan=plan, submitted_at=timezone.now()
-        )
-    return scenario, mine.user, theirs.user
+@pytest.mark.parametrize("kind", [K.SUPPLIER, K.GOVERNMENT, K.ENTERPRISE])
+def test_providers_and_suppliers_are_sent_from_the_admin_to_their_workspace(client, kind):
+    """The admin is the staff's back office; a provider or AI company logging in there lands in /my/."""
+    member = member_of(kind, "510100")
+    member.user.set_password("pw-12345")
+    member.user.save()
+    assert not member.user.is_staff
+    login = client.post(reverse("admin:login"), {"username": member.user.username, "password": "pw-12345"})
+    assert login.status_code == 302 and login.url == "/my/"
+    assert client.get(reverse("admin:index")).url.startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:login")).url == "/my/"
+    assert client.get(reverse("admin:scenarios_proposal_changelist"), follow=True).redirect_chain[-1][0] == "/my/"
 
 
-def test_supplier_never_sees_another_suppliers_proposal_in_the_admin(client):
-    _scenario, mine, theirs = proposals_on_one_scenario()
-    mine.is_staff = True
-    mine.save()
-    client.force_login(mine)
-    page = client.get(reverse("admin:scenarios_proposal_changelist"))
-    assert page.status_code == 200
-    assert "123.45" in page.text  # a price the list does show: its own
-    assert theirs.member.organization.name not in page.text and "987.65" not in page.text
-    other = Proposal.objects.get(supplier=theirs.member.organization)
-    assert client.get(reverse("admin:scenarios_proposal_change", args=[other.pk])).status_code == 302
-    assert (
-        "乙方案保密内容"
-        not in client.get(reverse("admin:scenarios_proposal_change", args=[other.pk]), follow=True).text
-    )
-
-
-def test_supplier_browses_published_scenarios_only_and_cannot_act_on_them(client):
+def test_a_stale_staff_flag_opens_nothing_for_a_supplier(client):
     member = member_of(K.SUPPLIER, "510100")
     member.user.is_staff = True
     member.user.save()
     ScenarioFactory(state="published", title="已发布场景")
-    ScenarioFactory(state="draft", title="草稿场景")
     client.force_login(member.user)
-    page = client.get(reverse("admin:scenarios_scenario_changelist"))
-    assert "已发布场景" in page.text and "草稿场景" not in page.text
-    assert "do_publish" not in page.text
-
-
-def test_supplier_submits_a_proposal_in_the_admin(client):
-    member = member_of(K.SUPPLIER, "510100")
-    member.user.is_staff = True
-    member.user.save()
-    scenario = ScenarioFactory(state="published")
-    client.force_login(member.user)
-    page = client.post(
-        reverse("admin:scenarios_proposal_add"),
-        {
-            "scenario": scenario.pk,
-            "kind": "proposal",
-            "price": "90",
-            "plan": "三期实施",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-        },
-    )
-    assert page.status_code == 302, page.text[:3000]
-    assert Proposal.objects.get(scenario=scenario).supplier == member.organization
-
-
-def test_provider_sees_only_its_own_scenarios_and_the_proposals_on_them(client):
-    scenario, supplier_a, supplier_b = proposals_on_one_scenario()
-    provider_user = MemberFactory(organization=scenario.provider).user
-    provider_user.is_staff = True
-    provider_user.save()
-    ScenarioFactory(state="draft", title="别人的草稿")
-    client.force_login(provider_user)
-    page = client.get(reverse("admin:scenarios_scenario_changelist"))
-    assert "共同场景" in page.text and "别人的草稿" not in page.text
-    page = client.get(reverse("admin:scenarios_proposal_changelist"))
-    assert supplier_a.member.organization.name in page.text and supplier_b.member.organization.name in page.text
-
-
-def test_provider_drafts_and_submits_a_scenario_in_the_admin(client):
-    member = member_of(K.GOVERNMENT, "510100")
-    member.user.is_staff = True
-    member.user.save()
-    client.force_login(member.user)
-    page = client.post(
-        reverse("admin:scenarios_scenario_add"),
-        {
-            "title": "山地搜救",
-            "region": member.organization.region.pk,
-            "category": "government",
-            "sector": sector("emergency.01").pk,
-            "purpose": "无人机搜救",
-            "requirements": "夜间可用",
-            "cooperation_mode": "pilot",
-            "contact_name": "王",
-            "contact_phone": "028-1",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-        },
-    )
-    assert page.status_code == 302, page.text[:3000]
-    scenario = Scenario.objects.get(title="山地搜救")
-    assert scenario.provider == member.organization
-    run_action(client, "do_submit", [scenario])
-    scenario.refresh_from_db()
-    assert scenario.state == "submitted"
+    assert client.get(reverse("admin:scenarios_scenario_changelist")).status_code == 403
+    assert "已发布场景" not in client.get(reverse("admin:index")).text
 
 
 def test_publish_all_action_publishes_the_events_list(office_client):

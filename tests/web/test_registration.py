@@ -88,7 +88,7 @@ def test_city_staff_verify_it_and_the_applicant_is_told_in_the_platform_and_by_e
     assert org.status == "verified"
     applicant = org.members.get().user
     applicant.refresh_from_db()
-    assert applicant.is_staff and actor_for(applicant).role == "supplier"
+    assert not applicant.is_staff and actor_for(applicant).role == "supplier"
     assert Notification.objects.filter(recipient=applicant, title__contains="已通过认证").exists()
     assert [m.to for m in mail.outbox] == [["liu@shuguang.example"]]
 
