@@ -30,7 +30,7 @@ from .choices import (
     OrganizationStatus,
     Role,
 )
-from .models import EmailDigest, Member, MemberInvitation, Notification, Organization, Product
+from .models import EmailDigest, Member, MemberInvitation, Notification, Organization, Product, Subscription
 from .policies import own_admin
 from .selectors import actor_for, city_staff_of
 
@@ -132,6 +132,13 @@ PRODUCT_FIELDS = {
     "first_of_kind_software",
     "is_active",
 }
+
+
+def capabilities_named(names) -> list:
+    """The capability tags of these names, each made once (a product's tags are the supplier's own words)."""
+    from .models import Capability
+
+    return [Capability.objects.get_or_create(name=n.strip())[0] for n in names if n.strip()]
 
 
 def product_create(
@@ -503,3 +510,80 @@ def invitation_mail(*, invitation_id: int) -> bool:
         invitation.mailed_at = timezone.now()
         invitation.save(update_fields=["mailed_at"])
     return True
+
+
+# --- The organisation's own workspace -------------------------------------------------------------------------
+
+
+def _own_member(actor_user, member_id: int) -> Member:
+    actor = actor_for(actor_user)
+    if actor.organization_id is None or not own_admin(actor):
+        raise PermissionDenied("not_allowed", _("只有本单位管理员可以管理成员。"))
+    member = Member.objects.select_for_update().select_related("user").filter(pk=member_id).first()
+    if member is None or member.organization_id != actor.organization_id:
+        raise NotFound("not_found", _("成员不存在。"))
+    if member.user_id == actor_user.pk:
+        raise DomainError("invalid", _("不能更改您自己的成员身份；请先指定另一位管理员。"))
+    return member
+
+
+def member_set_role(*, actor_user, member_id: int, role: str) -> Member:
+    """The organisation's administrator makes a colleague an administrator, or a member again."""
+    if role not in MemberRole.values:
+        raise DomainError("invalid", _("角色无效。"), fields={"role": [_("角色无效。")]})
+    with transaction.atomic():
+        member = _own_member(actor_user, member_id)
+        if member.role == role:
+            return member
+        before = member.role
+        member.role = role
+        member.save(update_fields=["role"])
+        audit_record(
+            action="marketplace.member.role_changed",
+            actor_user=actor_user,
+            obj=member,
+            changes={"role": [before, role]},
+        )
+    return member
+
+
+def member_remove(*, actor_user, member_id: int) -> Member:
+    """The administrator removes a colleague who left: the account is deactivated (its history stays)."""
+    with transaction.atomic():
+        member = _own_member(actor_user, member_id)
+        if not member.user.is_active:
+            return member
+        member.user.is_active = False
+        member.user.save(update_fields=["is_active"])
+        audit_record(
+            action="marketplace.member.removed", actor_user=actor_user, obj=member, changes={"is_active": [True, False]}
+        )
+    return member
+
+
+def workspace_visited(*, user) -> datetime.datetime | None:
+    """Note that a member opened their workspace now; returns when they had last (what is new is since)."""
+    member = Member.objects.filter(user=user).first()
+    if member is None:
+        return None
+    before = member.workspace_seen_at
+    Member.objects.filter(pk=member.pk).update(workspace_seen_at=timezone.now())
+    return before
+
+
+def subscription_save(*, actor_user, sectors=(), regions=(), keywords: str = "") -> Subscription:
+    """An AI company's subscription: the sectors, regions and key words of scenarios it wants to hear of."""
+    actor = actor_for(actor_user)
+    if actor.role != Role.SUPPLIER:
+        raise PermissionDenied("not_allowed", _("订阅面向经过认证的产品提供方。"))
+    with transaction.atomic():
+        sub, _created = Subscription.objects.select_for_update().get_or_create(organization_id=actor.organization_id)
+        before = snapshot(sub, ["sectors", "regions", "keywords"])
+        sub.keywords = (keywords or "").strip()[:300]
+        sub.save()
+        sub.sectors.set(sectors)
+        sub.regions.set(regions)
+        changes = diff(before, snapshot(sub, ["sectors", "regions", "keywords"]))
+        if changes:
+            audit_record(action="marketplace.subscription.saved", actor_user=actor_user, obj=sub, changes=changes)
+    return sub

@@ -3,7 +3,7 @@ staff of its region and the link office; a supplier sees the open scenarios wher
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound, PermissionDenied
@@ -47,3 +47,39 @@ def runs_for(actor: Actor) -> QuerySet[MatchRun]:
     if not actor.is_link_office:
         raise PermissionDenied("not_allowed", _("匹配任务仅链长办可见。"))
     return MatchRun.objects.all()
+
+
+def similar_scenarios(scenario, limit: int = 4, threshold: float = 0.25) -> list[tuple[object, float]]:
+    """Public scenarios much like this one, by the overlap of their analysed words (Jaccard over the stored
+    tokens of title, purpose and requirements), among those of the same top-level sector: what a provider
+    drafting a scenario is shown so that the province does not publish the same list twice."""
+    from marketplace.selectors import ANONYMOUS
+    from scenarios.models import Scenario
+
+    from .analysis import get_analyzer, split_stored, stored_tokens
+
+    def words(tokens: str | None) -> set[str]:
+        title, body = split_stored(tokens)
+        return set(title) | set(body)
+
+    mine = words(stored_tokens(get_analyzer(), scenario.title, scenario.purpose, scenario.requirements))
+    if not mine:
+        return []
+    top = scenario.sector.parent_id or scenario.sector_id
+    candidates = (
+        restrict(Scenario, ANONYMOUS)
+        .filter(Q(sector_id=top) | Q(sector__parent_id=top))
+        .exclude(pk=scenario.pk)
+        .select_related("provider")
+        .only("pk", "title", "provider__name", "search_tokens", "published_at")
+        .order_by("-published_at", "-id")[:2000]
+    )
+    scored = []
+    for other in candidates:
+        theirs = words(other.search_tokens)
+        if theirs:
+            score = len(mine & theirs) / len(mine | theirs)
+            if score >= threshold:
+                scored.append((other, score))
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]

@@ -207,3 +207,14 @@ RULES: dict[str, RuleSpec] = {
     ReminderRuleCode.TARGETS_BEHIND_PACE: RuleSpec(AnnualPlan, targets_behind_pace),
     ReminderRuleCode.COOPERATION_UNCONFIRMED: RuleSpec(Scenario, cooperation_unconfirmed),
 }
+
+
+def check_in_period(scenario, today: datetime.date | None = None) -> int:
+    """The check-in period open today for a signed scenario (0: the first has not begun): one every
+    `cooperation_unconfirmed` threshold days after signing (90 unless the link office tuned it)."""
+    rule = ReminderRule.objects.filter(code=ReminderRuleCode.COOPERATION_UNCONFIRMED).first()
+    every = rule.threshold_days if rule else 90
+    if scenario.signed_at is None or not every:
+        return 0
+    elapsed = ((today or timezone.localdate()) - timezone.localdate(scenario.signed_at)).days
+    return max(0, elapsed // every)

@@ -524,3 +524,52 @@ def subscribers_for(scenario: Scenario) -> list[int]:
             continue
         found.append(sub.organization_id)
     return found
+
+
+@dataclass
+class QueueItem:
+    label: str
+    count: int
+    changelist: str  # app_label.model_name of the admin list that holds the work
+    query: str = ""
+
+
+def work_queue(actor: Actor) -> list[QueueItem]:
+    """What waits for this member of staff: the scenarios to review or publish, organisations to verify,
+    open reminders and unanswered questions, in their region (the link office: everywhere)."""
+    from marketplace.choices import OrganizationStatus
+    from marketplace.models import Organization
+
+    if not (actor.is_link_office or actor.is_city_staff):
+        return []
+    scenarios = restrict(Scenario, actor)
+    orgs = Organization.objects.filter(status=OrganizationStatus.PENDING)
+    reminders = reminder_list_for(actor).filter(status__in=["open", "escalated"])
+    questions = restrict(ClarificationQuestion, actor).filter(
+        answered_at__isnull=True, scenario__state=ScenarioState.PUBLISHED
+    )
+    if actor.is_city_staff:
+        orgs = orgs.filter(region_id=actor.region_id)
+        questions = questions.filter(scenario__region_id=actor.region_id)
+    items = [
+        QueueItem(
+            _("个场景等待您审核"),
+            scenarios.filter(state=ScenarioState.SUBMITTED).count(),
+            "scenarios.scenario",
+            "state__exact=submitted",
+        ),
+        QueueItem(_("家单位等待认证"), orgs.count(), "marketplace.organization", "status__exact=pending"),
+        QueueItem(_("条跟踪提醒待处理"), reminders.count(), "scenarios.reminder"),
+        QueueItem(_("个答疑问题尚未答复"), questions.count(), "scenarios.scenario", "state__exact=published"),
+    ]
+    if actor.is_link_office:
+        items.insert(
+            1,
+            QueueItem(
+                _("个场景已审核、等待发布"),
+                scenarios.filter(state=ScenarioState.APPROVED).count(),
+                "scenarios.scenario",
+                "state__exact=approved",
+            ),
+        )
+    return items

@@ -45,7 +45,7 @@ def my_home(request):
                         **{f: profile_form.cleaned_data[f] for f in profile_form.changed_data},
                     )
                     messages.success(request, _("单位信息已保存。"))
-                    return redirect("web:my")
+                    return redirect("web:my-organisation")
                 except DomainError as exc:
                     refusal_to_form(profile_form, exc)
         if request.method == "POST" and "invite-email" in request.POST:
@@ -56,19 +56,22 @@ def my_home(request):
                     messages.success(
                         request, _("邀请已发送至 {email}。").format(email=invite_form.cleaned_data["email"])
                     )
-                    return redirect("web:my")
+                    return redirect("web:my-organisation")
                 except DomainError as exc:
                     refusal_to_form(invite_form, exc)
-    members = list(org.members.select_related("user").order_by("user__username")) if org else []
+    members = (
+        list(org.members.select_related("user").filter(user__is_active=True).order_by("user__username")) if org else []
+    )
     return render(
         request,
-        "web/my_home.html",
+        "web/my/organisation.html",
         {
             "org": org,
             "members": members,
             "invitations": restrict(MemberInvitation, actor).filter(accepted_at__isnull=True)[:20],
             "profile_form": profile_form,
             "invite_form": invite_form,
+            "is_admin": may_edit,
             "notifications": restrict(Notification, actor)[:10],
         },
     )
@@ -107,7 +110,11 @@ def page_for_link(link: str) -> str:
         (r"^/api/v1/scenarios/(\d+)/?$", r"/scenarios/\1/"),
         (r"^/api/v1/benchmark-cases/(\d+)/?$", r"/cases/\1/"),
         (r"^/api/v1/release-events/(\d+)/(?:meetings/)?$", r"/events/\1/"),
-        (r"^/api/v1/proposals/(\d+)/?$", r"/admin/scenarios/proposal/\1/change/"),
+        (r"^/api/v1/proposals/(\d+)/?$", r"/my/proposals/\1/"),
+        # Before the workspace, providers and suppliers were sent to the admin; it opens their workspace now
+        # (and sends staff on to the admin).
+        (r"^/admin/scenarios/scenario/(\d+)/change/$", r"/my/scenarios/\1/"),
+        (r"^/admin/scenarios/proposal/(\d+)/change/$", r"/my/proposals/\1/"),
     ]
     for pattern, replacement in rules:
         if re.match(pattern, link or ""):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, opendata, views
+from . import account_views, opendata, views, workspace
 
 app_name = "web"
 
@@ -19,7 +19,17 @@ urlpatterns = [
     path("open-data/<slug:name>.<str:fmt>", opendata.download, name="open-data-file"),
     path("open-data/ocds/releases.json", opendata.ocds_all, name="ocds-all"),
     path("open-data/ocds/<int:pk>.json", opendata.ocds_scenario, name="ocds-scenario"),
-    path("my/", account_views.my_home, name="my"),
+    path("my/", workspace.home, name="my"),
+    path("my/organisation/", account_views.my_home, name="my-organisation"),
+    path("my/members/<int:pk>/", workspace.member_manage, name="my-member"),
+    path("my/scenarios/new/", workspace.scenario_edit, name="my-scenario-new"),
+    path("my/scenarios/<int:pk>/", workspace.scenario, name="my-scenario"),
+    path("my/scenarios/<int:pk>/edit/", workspace.scenario_edit, name="my-scenario-edit"),
+    path("my/proposals/<int:pk>/", workspace.proposal, name="my-proposal"),
+    path("my/products/", workspace.products, name="my-products"),
+    path("my/products/new/", workspace.product_edit, name="my-product-new"),
+    path("my/products/<int:pk>/", workspace.product_edit, name="my-product"),
+    path("my/subscription/", workspace.subscription, name="my-subscription"),
     path("my/notifications/", account_views.notifications, name="notifications"),
     path("my/notifications/read/", account_views.notifications_read, name="notifications-read"),
     path("my/notifications/<int:pk>/", account_views.notification_open, name="notification"),

@@ -31,6 +31,7 @@ from scenarios.selectors import (
     plan_progress,
     public_awards,
     public_history,
+    questions_for,
     scenario_list_for,
     suppliers_by_scenario,
 )
@@ -154,6 +155,8 @@ def scenario_detail(request, pk: int):
             "contact": contact_for(actor, scenario),
             "history": public_history(scenario),
             "awards": public_awards([scenario.pk]) if public else [],
+            # Answered questions only, for everyone alike (the asker's own open ones are in its workspace).
+            "questions": list(questions_for(actor, scenario).filter(answered_at__isnull=False)) if public else [],
             "case": case,
             "open_for_proposals": scenario.state == ScenarioState.PUBLISHED,
         },

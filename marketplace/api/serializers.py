@@ -6,7 +6,8 @@ from rest_framework import serializers
 from common.api import MoneyField, StrictBooleanField, StrictCharField, StrictSerializer
 
 from ..choices import Maturity
-from ..models import Capability, Member, Notification, Organization, Product, Region, Sector
+from ..models import Member, Notification, Organization, Product, Region, Sector
+from ..services import capabilities_named
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -126,7 +127,7 @@ class ProductWriteSerializer(StrictSerializer):
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
         if "capabilities" in data:
-            data["capabilities"] = [Capability.objects.get_or_create(name=n.strip())[0] for n in data["capabilities"]]
+            data["capabilities"] = capabilities_named(data["capabilities"])
         return data
 
 

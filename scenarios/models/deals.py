@@ -52,7 +52,10 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scenario", "supplier"], name="proposal_once_per_supplier"),
             models.CheckConstraint(
-                condition=models.Q(price__isnull=True) | models.Q(price__gte=0), name="proposal_price_not_negative"
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
+                name="proposal_price_not_negative",
+                violation_error_code="price_negative",
+                violation_error_message=_("报价不能为负数。"),
             ),
             models.CheckConstraint(condition=models.Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
             models.CheckConstraint(

@@ -124,11 +124,15 @@ class Scenario(models.Model):
                 | models.Q(budget_max__isnull=True)
                 | models.Q(budget_min__lte=models.F("budget_max")),
                 name="scenario_budget_min_le_max",
+                violation_error_code="budget_range",
+                violation_error_message=_("预算下限不能高于预算上限。"),
             ),
             models.CheckConstraint(
                 condition=(models.Q(budget_min__isnull=True) | models.Q(budget_min__gte=0))
                 & (models.Q(budget_max__isnull=True) | models.Q(budget_max__gte=0)),
                 name="scenario_budget_not_negative",
+                violation_error_code="budget_negative",
+                violation_error_message=_("预算不能为负数。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(state__in=PUBLISHED_STATES) | models.Q(published_at__isnull=False),

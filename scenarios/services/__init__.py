@@ -20,6 +20,7 @@ from .promotion import benchmark_case_replicate, product_promote, scenario_invit
 from .questions import question_answer, question_ask
 from .records import (
     agreement_create,
+    agreement_publish_amount,
     annual_plan_for_year,
     annual_target_set,
     benchmark_case_create,
@@ -39,6 +40,7 @@ from .zones import zone_apply_national, zone_designate_national, zone_include_sc
 
 __all__ = [
     "agreement_create",
+    "agreement_publish_amount",
     "annual_plan_for_year",
     "annual_target_set",
     "attachment_add",

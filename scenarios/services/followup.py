@@ -29,7 +29,7 @@ from marketplace.services import notification_send
 from outbox.services import enqueue
 
 from ..choices import ReminderRuleCode, ReminderStatus
-from ..followup import FOLLOWED_AFTER_SIGNING, RULES, RuleSpec
+from ..followup import FOLLOWED_AFTER_SIGNING, RULES, RuleSpec, check_in_period
 from ..models import CooperationCheckIn, Reminder, ReminderRule, Scenario
 
 LIVE = [ReminderStatus.OPEN, ReminderStatus.ESCALATED]
@@ -225,8 +225,6 @@ def cooperation_check_in(*, scenario_id: int, actor_user, running: bool, comment
     """The provider or a contracted supplier says whether cooperation is still running, for the check-in
     period open today (answering again in the same period replaces the answer)."""
     actor = actor_for(actor_user)
-    rule = ReminderRule.objects.filter(code=ReminderRuleCode.COOPERATION_UNCONFIRMED).first()
-    every = rule.threshold_days if rule else 90
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
         if scenario is None:
@@ -236,8 +234,7 @@ def cooperation_check_in(*, scenario_id: int, actor_user, running: bool, comment
             raise PermissionDenied("not_allowed", _("只有签约双方可以确认合作运行情况。"))
         if scenario.state not in FOLLOWED_AFTER_SIGNING or scenario.signed_at is None:
             raise DomainError("invalid_state", _("只有已签约、尚在跟踪中的场景需要确认合作运行情况。"), status=409)
-        elapsed = (timezone.localdate() - timezone.localdate(scenario.signed_at)).days
-        period = elapsed // every if every else 0
+        period = check_in_period(scenario)
         if period < 1:
             raise DomainError("too_early", _("签约后第一个确认周期尚未开始。"), status=409)
         check_in, _created = CooperationCheckIn.objects.update_or_create(

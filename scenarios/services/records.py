@@ -599,3 +599,29 @@ def proposal_shortlist(*, proposal_id: int, actor_user, shortlisted: bool = True
             changes={"shortlisted": [not shortlisted, shortlisted]},
         )
     return proposal
+
+
+def agreement_publish_amount(*, agreement_id: int, actor_user, publish: bool) -> Agreement:
+    """The provider chooses whether the award's amount is shown on the scenario's public page."""
+    actor = actor_for(actor_user)
+    with transaction.atomic():
+        agreement = (
+            restrict(Agreement, actor)
+            .select_for_update(of=("self",))
+            .select_related("scenario")
+            .filter(pk=agreement_id)
+        ).first()
+        if agreement is None:
+            raise NotFound("not_found", _("合作协议不存在。"))
+        _require(actor, agreement.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
+        if agreement.publish_amount == publish:
+            return agreement
+        agreement.publish_amount = publish
+        agreement.save(update_fields=["publish_amount"])
+        audit_record(
+            action="scenarios.agreement.amount_published" if publish else "scenarios.agreement.amount_hidden",
+            actor_user=actor_user,
+            obj=agreement,
+            changes={"publish_amount": [not publish, publish]},
+        )
+    return agreement
