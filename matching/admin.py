@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin_base import MarketAdmin, ReadOnlyAdmin, ServiceForm
 from marketplace.choices import Role
 
 from . import services
+from .explain import whole_words
 from .models import Match, MatchFeedback, MatchRun, Synonym
 
 
@@ -81,10 +83,46 @@ class MatchAdmin(ReadOnlyAdmin):
     """A scenario's ranking for its provider, its city staff and the link office; a supplier sees where its
     own products rank."""
 
-    list_display = ["scenario", "rank", "product", "supplier", "score", "terms"]
+    list_display = ["scenario_title", "rank", "product_name", "supplier_name", "strength", "term_tags"]
     list_select_related = ["scenario", "product", "supplier"]
     search_fields = ["scenario__title", "product__name"]
     list_filter = ["scenario__sector"]
+    ordering = ["scenario", "-score", "rank"]
+
+    @admin.display(description=_("应用场景"), ordering="scenario__title")
+    def scenario_title(self, obj):
+        return obj.scenario.title
+
+    @admin.display(description=_("产品"), ordering="product__name")
+    def product_name(self, obj):
+        return obj.product.name
+
+    @admin.display(description=_("产品提供方"), ordering="supplier__name")
+    def supplier_name(self, obj):
+        return obj.supplier.name
+
+    @admin.display(description=_("匹配度"), ordering="-score")
+    def strength(self, obj):
+        percent = max(0, min(100, round(obj.score * 100)))
+        return format_html(
+            '<span style="display:inline-block;width:80px;height:8px;background:#e4e9f0;border-radius:4px">'
+            '<span style="display:block;width:{}%;height:8px;background:#2f6fc2;border-radius:4px"></span></span> {}%',
+            percent,
+            percent,
+        )
+
+    @admin.display(description=_("共同关键词"))
+    def term_tags(self, obj):
+        words = whole_words(f"{obj.scenario.title} {obj.scenario.purpose} {obj.scenario.requirements}")
+        terms = [t for t in (obj.terms or []) if isinstance(t, str) and t in words][:8]
+        return (
+            format_html_join(
+                " ",
+                '<span style="background:#eef2f7;border-radius:4px;padding:0 6px">{}</span>',
+                ((t,) for t in terms),
+            )
+            or "—"
+        )
 
 
 @admin.register(MatchFeedback)

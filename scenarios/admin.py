@@ -62,9 +62,10 @@ from .models import (
     SupportGrant,
     TransitionLog,
 )
-from .policies import meeting_requested, meeting_scenario_title, meeting_score
-from .selectors import followup_board, plan_progress_report
-from .zones import COMPONENT_LABELS
+from .opendata import figures_text
+from .policies import actor_may_perform, meeting_requested, meeting_scenario_title, meeting_score
+from .selectors import followup_board, plan_progress_report, work_queue
+from .zones import COMPONENT_LABELS, zone_scores
 
 
 @admin.display(description=gettext_lazy("流转"))
@@ -158,6 +159,19 @@ class ScenarioAdmin(MarketAdmin):
     autocomplete_fields = ["provider"]
     inlines = [ScenarioAttachmentInline, TransitionLogInline]
     actions = [transition_action(t) for t in TRANSITIONS.values()]
+    change_form_template = "admin/scenarios/scenario/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The transitions this person may take now, as buttons (each opens its action's form for a reason
+        or an event, and goes through the same service)."""
+        obj = self.get_object(request, object_id)
+        available = []
+        if obj is not None:
+            who = actor_for(request.user)
+            available = [t for t in TRANSITIONS.values() if obj.state in t.sources and actor_may_perform(who, t, obj)]
+        return super().change_view(
+            request, object_id, form_url, extra_context={**(extra_context or {}), "transitions": available}
+        )
 
     def get_urls(self):
         board = path(
@@ -345,6 +359,20 @@ class BenchmarkCaseAdmin(ScenarioChildAdmin):
     search_fields = ["title", "background", "solution", "outcomes", "scenario__title"]
     inlines = [SupportGrantInline, BenchmarkPictureInline]
 
+    @admin.display(description=gettext_lazy("成效数据"))
+    def figures(self, obj):
+        return figures_text(obj.outcome_figures) or "—"
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None:  # shown as words on the read-only page, never as JSON
+            fields = ["figures" if f == "outcome_figures" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "figures"] if obj is not None else readonly
+
 
 @admin.register(DemonstrationZone)
 class DemonstrationZoneAdmin(MarketAdmin):
@@ -356,6 +384,7 @@ class DemonstrationZoneAdmin(MarketAdmin):
     readonly_fields = [
         "status",
         "score",
+        "live_score",
         "score_table",
         "designated_on",
         "national_applied_on",
@@ -377,7 +406,7 @@ class DemonstrationZoneAdmin(MarketAdmin):
                 f"{c['normalized']:.3f}",
                 f"{c['weight']:g}",
             )
-            for name, c in (zone.score_components or {}).items()
+            for name, c in self._components(zone).items()
         ]
         if not rows:
             return "—"
@@ -390,6 +419,22 @@ class DemonstrationZoneAdmin(MarketAdmin):
             _("权重"),
         )
         return format_html("<table>{}{}</table>", head, mark_safe("".join(rows)))
+
+    def _components(self, zone) -> dict:
+        """The stored components of the designation, or, for a candidate, computed now as /zones/ does."""
+        if zone.score_components:
+            return zone.score_components
+        for cell in zone_scores():
+            if cell.region.pk == zone.region_id and cell.sector.pk == zone.sector_id:
+                return cell.components
+        return {}
+
+    @admin.display(description=gettext_lazy("当前评分"))
+    def live_score(self, zone):
+        for cell in zone_scores():
+            if cell.region.pk == zone.region_id and cell.sector.pk == zone.sector_id:
+                return f"{cell.score:.2f}"
+        return "—"
 
     def _each(self, request, queryset, service, verb):
         act_on_each(
@@ -435,6 +480,19 @@ class ReleaseEventAdmin(MarketAdmin):
     date_hierarchy = "date"
     inlines = [EventScenarioInline]
     actions = ["publish_all"]
+    readonly_fields = ["booklet"]
+
+    @admin.display(description=gettext_lazy("场景手册"))
+    def booklet(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank">{}</a> · <a href="{}">{}</a>',
+            reverse("web:event-booklet", args=[obj.pk]),
+            _("打印版"),
+            reverse("web:event-booklet-xlsx", args=[obj.pk]),
+            _("Excel 工作簿"),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("host_region").annotate(n_scenarios=Count("scenarios"))
@@ -601,3 +659,19 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["rule", "status", "region"]
     search_fields = ["message"]
     date_hierarchy = "raised_on"
+
+
+def _index_with_queue(index_view):
+    """The back office's front page starts with what waits for this person ("5 个场景等待您审核")."""
+
+    def index(request, extra_context=None):
+        queue = [item for item in work_queue(actor_for(request.user)) if item.count]
+        for item in queue:
+            app_label, model = item.changelist.split(".")
+            item.url = reverse(f"admin:{app_label}_{model}_changelist") + (f"?{item.query}" if item.query else "")
+        return index_view(request, {**(extra_context or {}), "queue": queue})
+
+    return index
+
+
+admin.site.index = _index_with_queue(admin.site.index)
