@@ -54,7 +54,7 @@ class ScenarioDraftForm(forms.Form):
         )
         for name in ("purpose", "requirements"):
             self.fields[name].widget.attrs["rows"] = 5
-        self.fields["expected_start"].widget = forms.DateInput(attrs={"type": "date"})
+        self.fields["expected_start"].widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
     @classmethod
     def initial_of(cls, scenario: Scenario) -> dict:
@@ -111,7 +111,7 @@ class DeclineForm(forms.Form):
 class AgreementForm(forms.Form):
     """The agreement, prefilled from the accepted proposal."""
 
-    signed_on = forms.DateField(label=_("签约日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("签约日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("合同金额（万元）"), required=False, max_digits=14, decimal_places=2)
     publish_amount = forms.BooleanField(label=_("在场景页面公开合同金额"), required=False)
     summary = forms.CharField(label=_("协议要点"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -119,11 +119,13 @@ class AgreementForm(forms.Form):
 
 
 class ProgressReportForm(forms.Form):
-    reported_on = forms.DateField(label=_("报告日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(
+        label=_("报告日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     summary = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
     milestone = forms.CharField(label=_("里程碑"), required=False, max_length=200)
     milestone_due = forms.DateField(
-        label=_("里程碑计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("里程碑计划完成日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     milestone_status = forms.ChoiceField(label=_("里程碑状态"), choices=MilestoneStatus.choices)
     progress_percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)

@@ -97,7 +97,7 @@ def test_a_new_ai_supplier_registers_verifies_its_email_is_verified_by_city_staf
     page.locator("input[name=password]").fill("Qz7!market-pass")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(re.compile("/my/"))
-    page.get_by_text("已认证").first.wait_for()
+    page.get_by_role("heading", name="为您推荐的场景").wait_for()  # a verified company's workspace
     assert page.get_by_role("link", name="消息 1 条未读").is_visible()  # the verification, unread
 
 

@@ -1,5 +1,7 @@
 """The admin as the link office's and city staff's workbench."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -84,7 +86,9 @@ def test_refused_action_is_reported_clearly_and_changes_nothing(city_client):
 
 def test_link_office_takes_a_scenario_from_draft_to_signed_in_the_admin(office_client):
     scenario = ScenarioFactory(state="draft")
-    event = ReleaseEventFactory()
+    event = ReleaseEventFactory(
+        date=timezone.localdate() + datetime.timedelta(days=7)
+    )  # approval offers events to come
     run_action(office_client, "do_submit", [scenario])
     run_action(office_client, "do_approve", [scenario], event=event.pk)
     run_action(office_client, "do_publish", [scenario])

@@ -63,7 +63,7 @@ def test_a_pending_supplier_cannot_propose_and_sees_nothing_non_public(client):
         f"/api/v1/scenarios/{published.pk}/proposals/", {"kind": "interest"}, content_type="application/json"
     )
     assert response.status_code in (403, 404)
-    html = client.get("/my/").content.decode()
+    html = client.get("/my/", follow=True).content.decode()  # an unverified organisation's page
     assert "等待所在市（州）工作人员审核" in html
     assert 'name="profile-description"' in html  # its profile stays editable
 
@@ -155,7 +155,7 @@ def test_an_admin_member_invites_a_colleague_who_joins_by_the_emailed_link(clien
     client.force_login(admin)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/my/", {"invite-email": "wang@shuguang.example"})
+        response = client.post("/my/organisation/", {"invite-email": "wang@shuguang.example"})
     assert response.status_code == 302
     (message,) = mail.outbox
     link = re.search(r"/accounts/invitation/\S+/", message.body).group(0)
