@@ -164,6 +164,7 @@ def _supplier_home(actor, seen) -> dict:
         new = new.filter(published_at__gte=timezone.localdate() - datetime.timedelta(days=14))
     return {
         "recommended": _explained(recommended),
+        "proposed_ids": {p.scenario_id for p in proposals if p.status != ProposalStatus.WITHDRAWN},
         "new_scenarios": list(new.select_related("region").order_by("-published_at", "-id")[:8]),
         "seen": seen,
         "proposals_by_state": dict(by_state),
@@ -507,7 +508,7 @@ def _provider_context(request, actor, s: Scenario, forms_in_play: dict) -> dict:
             matches_for_scenario(actor, s.pk)
             .select_related("scenario__sector__parent")
             .prefetch_related("product__sectors")
-            .order_by("rank")[:15]
+            .order_by("rank")[:10]
         )
         matches = _explained(found)
         feedback = dict(
@@ -517,6 +518,7 @@ def _provider_context(request, actor, s: Scenario, forms_in_play: dict) -> dict:
         )
     signed = s.state in SIGNED_STATES
     invited = set(s.invitations.values_list("supplier_id", flat=True))
+    proposed = {p.supplier_id for p in proposals}
     return {
         "s": s,
         "next_step": NEXT_STEP[s.state],
@@ -524,7 +526,9 @@ def _provider_context(request, actor, s: Scenario, forms_in_play: dict) -> dict:
         "may": may,
         "editable": permits(actor, "change", s),
         "similar": _similar(s) if s.state in (ScenarioState.DRAFT, ScenarioState.SUBMITTED) else [],
-        "matches": [(m, e, feedback.get(m.product_id), m.supplier_id in invited) for m, e in matches],
+        "matches": [
+            (m, e, feedback.get(m.product_id), m.supplier_id in invited, m.supplier_id in proposed) for m, e in matches
+        ],
         "proposal_rows": proposal_rows,
         "question_rows": question_rows,
         "agreements": list(s.agreements.prefetch_related("suppliers")),

@@ -179,7 +179,18 @@ def test_feedback_invitation_reports_check_ins_and_closing_each_leave_their_audi
     assert act(w.prov, w, "check_in", **{"c-running": "1"}).status_code == 302
     assert act(w.sup_a, w, "check_in", **{"c-running": "1", "c-comment": "运行正常"}).status_code == 302
     assert audited("scenarios.check_in.answered") == 2
-    assert act(w.prov, w, "close", **{"close-reason": "合作结束"}).status_code in (200, 302)
+    agreement = Agreement.objects.get(scenario=w.scenario)
+    assert act(w.prov, w, "award_amount", agreement=agreement.pk, publish="1").status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.publish_amount and audited("scenarios.agreement.amount_published") == 1
+
+
+def test_the_provider_closes_an_open_scenario_with_a_reason(w):
+    refused = act(w.prov, w, "close", **{"close-reason": ""})
+    assert refused.status_code == 200 and "close-reason" in refused.content.decode()
+    assert act(w.prov, w, "close", **{"close-reason": "需求取消"}).status_code == 302
+    w.scenario.refresh_from_db()
+    assert w.scenario.state == "closed" and audited("scenarios.scenario.close") == 1
 
 
 def test_a_supplier_never_sees_another_suppliers_proposal_question_or_debrief(w):
@@ -238,6 +249,7 @@ def test_a_supplier_manages_products_and_its_subscription(w):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert audited("marketplace.product.created") == 1
     assert {c.name for c in w.product_a.supplier.products.get(name="甲巡检机器人").capabilities.all()} == {
         "巡检",
         "红外测温",

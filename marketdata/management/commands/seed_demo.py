@@ -11,7 +11,8 @@ PAGES = [
     ("/zones/", "demonstration zones and their scores"),
     ("/open-data/", "bulk downloads (CSV, Excel, JSON, OCDS)"),
     ("/accounts/signup/", "register an organisation"),
-    ("/admin/", "the staff's back office"),
+    ("/my/", "the workspace of providers and AI companies (log in as demo-supplier or demo-gov)"),
+    ("/admin/", "the staff's back office (demo-office, demo-city)"),
     ("/api/docs/", "the API"),
 ]
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write("\nPages to open (the server starts on http://127.0.0.1:8000):")
         for path, what in PAGES:
             self.stdout.write(f"  http://127.0.0.1:8000{path:<22} {what}")
-        self.stdout.write("\nDemo accounts (log in at /accounts/login/; staff also at /admin/):")
+        self.stdout.write("\nDemo accounts (log in at /accounts/login/; staff work at /admin/, everyone else at /my/):")
         for username, who in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<16} {who}")
         self.stdout.write(
