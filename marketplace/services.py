@@ -28,9 +28,19 @@ from .choices import (
     NotificationKind,
     OrganizationKind,
     OrganizationStatus,
+    Qualification,
     Role,
 )
-from .models import EmailDigest, Member, MemberInvitation, Notification, Organization, Product, Subscription
+from .models import (
+    EmailDigest,
+    Member,
+    MemberInvitation,
+    Notification,
+    Organization,
+    OrganizationQualification,
+    Product,
+    Subscription,
+)
 from .policies import own_admin
 from .selectors import actor_for, city_staff_of
 
@@ -202,24 +212,30 @@ ORGANIZATION_PROFILE_FIELDS = frozenset({"description", "headcount", "website", 
 def organization_update(*, organization_id: int, actor_user, **fields) -> Organization:
     """An organisation's own administrators (or the link office) edit its public profile."""
     actor = actor_for(actor_user)
-    unknown = set(fields) - ORGANIZATION_PROFILE_FIELDS
+    unknown = set(fields) - ORGANIZATION_PROFILE_FIELDS - {"qualifications"}
     if unknown:
         raise DomainError("unknown_fields", _("不支持的字段：{f}。").format(f="、".join(sorted(unknown))))
     with transaction.atomic():
         org = restrict(Organization, actor, "change").select_for_update().filter(pk=organization_id).first()
         if org is None:
             raise PermissionDenied("not_allowed", _("只有本单位管理员可以修改单位信息。"))
+        codes = fields.pop("qualifications", None)
         before = snapshot(org, fields)
         for field, value in fields.items():
             setattr(org, field, value)
         full_clean_or_refuse(org, exclude=["key"])
         org.save(update_fields=[*fields, "updated_at"])
-        audit_record(
-            action="marketplace.organization.updated",
-            actor_user=actor_user,
-            obj=org,
-            changes=diff(before, snapshot(org, fields)),
-        )
+        changes = diff(before, snapshot(org, fields))
+        if codes is not None:
+            old = sorted(org.qualifications.values_list("code", flat=True))
+            if set(codes) - set(Qualification.values):
+                raise DomainError("invalid", _("资质无效。"), fields={"qualifications": [_("资质无效。")]})
+            org.qualifications.exclude(code__in=codes).delete()
+            for code in set(codes) - set(old):
+                OrganizationQualification.objects.create(organization=org, code=code)
+            if sorted(set(codes)) != old:
+                changes["qualifications"] = [old, sorted(set(codes))]
+        audit_record(action="marketplace.organization.updated", actor_user=actor_user, obj=org, changes=changes)
     return org
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
-from marketplace.choices import SELF_REGISTERING_KINDS, OrganizationKind
+from marketplace.choices import SELF_REGISTERING_KINDS, OrganizationKind, Qualification
 from marketplace.models import Organization, Region
 from marketplace.services import ORGANIZATION_PROFILE_FIELDS, organization_check, organization_register
 
@@ -100,12 +100,21 @@ class OrganizationSignupForm(SignupForm):
 
 
 class OrganizationProfileForm(forms.ModelForm):
+    qualifications = forms.MultipleChoiceField(
+        label=_("资质"), choices=Qualification.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
     class Meta:
         model = Organization
         fields = ["description", "website", "headcount", "contact_name", "contact_phone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     assert set(Meta.fields) <= ORGANIZATION_PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["qualifications"] = list(self.instance.qualifications.values_list("code", flat=True))
 
 
 class InvitationForm(forms.Form):

@@ -283,3 +283,27 @@ def test_the_organisation_admin_removes_a_colleague_and_names_another_admin(w):
     assert client.post(f"/my/members/{colleague.pk}/", {"action": "remove"}).status_code == 302
     colleague.user.refresh_from_db()
     assert not colleague.user.is_active and audited("marketplace.member.removed") == 1
+
+
+def test_the_organisation_admin_keeps_its_qualifications_in_the_profile(w):
+    client = login(w.sup_a)
+    w.sup_a.role = MemberRole.ADMIN
+    w.sup_a.save()
+    data = {
+        "profile-description": "工业视觉",
+        "profile-website": "",
+        "profile-headcount": "",
+        "profile-contact_name": "",
+        "profile-contact_phone": "",
+        "profile-qualifications": ["high_tech"] if _qualification("high_tech") else [],
+    }
+    assert client.post("/my/organisation/", data).status_code == 302
+    expected = {"high_tech"} if _qualification("high_tech") else set()
+    assert set(w.sup_a.organization.qualifications.values_list("code", flat=True)) == expected
+    assert audited("marketplace.organization.updated") == 1
+
+
+def _qualification(code: str) -> bool:
+    from marketplace.choices import Qualification
+
+    return code in Qualification.values
