@@ -14,7 +14,7 @@ from marketplace.api.views import (
 from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
 from scenarios.api.events import ReleaseEventViewSet
 from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
-from scenarios.api.promotion import ProductAdoptionView, PromotionViewSet
+from scenarios.api.promotion import ProductAdoptionView, ProductAttachmentView, PromotionViewSet
 from scenarios.api.questions import QuestionViewSet
 from scenarios.api.views import (
     AgreementViewSet,
@@ -58,5 +58,6 @@ urlpatterns = [
     path("scenarios/<int:pk>/matches/", ScenarioMatchesView.as_view(), name="scenario-matches"),
     path("followup-board/", FollowupBoardView.as_view(), name="followup-board"),
     path("products/<int:pk>/adoption/", ProductAdoptionView.as_view(), name="product-adoption"),
+    path("products/<int:pk>/attachments/", ProductAttachmentView.as_view(), name="product-attachments"),
     *router.urls,
 ]

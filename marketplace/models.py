@@ -5,6 +5,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from common import keys
+from common.attachments import AttachmentBase
 from common.credit_code import validate_credit_code
 
 from .choices import (
@@ -363,3 +364,13 @@ class Subscription(models.Model):
         import re
 
         return [w for w in re.split(r"[\s,，、;；]+", self.keywords) if w]
+
+
+class ProductAttachment(AttachmentBase):
+    """A product's brochure, white paper or certificate: public like the catalogue."""
+
+    product = models.ForeignKey(Product, verbose_name=_("产品"), on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("产品资料")
+        verbose_name_plural = _("产品资料")

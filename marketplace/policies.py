@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from common.policy import EVERYTHING, NOTHING, Policy, register
+from common.policy import EVERYTHING, NOTHING, Policy, register, restrict
 
 from .choices import MemberRole, Role
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     Organization,
     OrganizationQualification,
     Product,
+    ProductAttachment,
     Region,
     Sector,
 )
@@ -103,6 +104,17 @@ class ProductPolicy(Policy):
         if actor.role == Role.SUPPLIER:
             return Q(supplier_id=actor.organization_id)
         return NOTHING
+
+
+@register(ProductAttachment)
+class ProductAttachmentPolicy(Policy):
+    """A product's documents are seen with the product and changed by whoever may change it."""
+
+    def view(self, actor):
+        return Q(product__in=restrict(Product, actor).values("pk"))
+
+    def change(self, actor):
+        return Q(product__in=restrict(Product, actor, "change").values("pk"))
 
 
 @register(Notification)

@@ -229,6 +229,8 @@ register(ProgressEvidence)(_through(ProgressReport, "report"))
 def may_attach(actor, kind: str, parent) -> bool:
     """Who adds a document: a proposal's supplier while it waits for an answer; a benchmark case's pictures
     its city staff and the link office; everything else the scenario's insiders."""
+    if kind == "product":
+        return permits(actor, "change", parent)
     if kind == "proposal":
         mine = actor.role == Role.SUPPLIER and parent.supplier_id == actor.organization_id
         return mine and parent.status == ProposalStatus.SUBMITTED

@@ -602,7 +602,7 @@ def products(request):
         raise Http404
     mine = (
         Product.objects.filter(supplier_id=actor.organization_id)
-        .prefetch_related("capabilities", "sectors")
+        .prefetch_related("capabilities", "sectors", "attachments")
         .order_by("-is_active", "name")
     )
     return render(request, "web/my/products.html", {"products": mine})
@@ -628,18 +628,25 @@ def product_edit(request, pk: int | None = None):
             "price_max": product.price_max,
             "reference_deployments": product.reference_deployments,
         }
-    form = ProductForm(request.POST or None, initial=initial)
+    form = ProductForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             fields = form.service_fields()
-            if product is None:
-                product_create(actor_user=request.user, **fields)
-            else:
-                product_update(product_id=product.pk, actor_user=request.user, **fields)
+            with transaction.atomic():
+                if product is None:
+                    product = product_create(actor_user=request.user, **fields)
+                else:
+                    product_update(product_id=product.pk, actor_user=request.user, **fields)
+                upload = form.cleaned_data.get("attachment")
+                if upload:
+                    services.attachment_add(
+                        kind="product", parent_id=product.pk, actor_user=request.user, upload=upload
+                    )
             return _done(request, _("产品已保存，匹配结果随后更新。"), reverse("web:my-products"))
         except DomainError as exc:
             refusal_to_form(form, exc)
-    return render(request, "web/my/product_form.html", {"form": form, "product": product})
+    attachments = list(product.attachments.all()) if product and product.pk else []
+    return render(request, "web/my/product_form.html", {"form": form, "product": product, "attachments": attachments})
 
 
 @login_required

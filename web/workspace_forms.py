@@ -164,7 +164,10 @@ class ProductForm(forms.Form):
     )
     price_min = forms.DecimalField(label=_("参考价格下限（万元）"), required=False, max_digits=12, decimal_places=2)
     price_max = forms.DecimalField(label=_("参考价格上限（万元）"), required=False, max_digits=12, decimal_places=2)
-    reference_deployments = forms.IntegerField(label=_("已落地案例数"), required=False, min_value=0)
+    reference_deployments = forms.CharField(
+        label=_("应用案例"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = forms.FileField(label=_("产品资料（可选）"), required=False, help_text=_("PDF、Word、Excel 或图片"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,8 +181,7 @@ class ProductForm(forms.Form):
         names = [n for n in re.split(r"[,，、;；\s]+", d.pop("capabilities") or "") if n]
         d["capabilities"] = capabilities_named(names)
         d["sectors"] = list(Sector.objects.filter(pk__in=d.pop("sectors")))
-        if d.get("reference_deployments") is None:
-            d.pop("reference_deployments")
+        d.pop("attachment", None)
         return d
 
 

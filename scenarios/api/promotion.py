@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django.db.models import Count, F
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import StrictSerializer, errors
+from common.uploads import CheckedMultiPartParser
 from marketplace.models import Product
 
 from .. import services
 from ..models import Agreement, ProductPromotion, Scenario
+from .serializers import AttachmentSerializer, UploadSerializer
 
 
 class PromotionSerializer(serializers.ModelSerializer):
@@ -99,3 +101,23 @@ class ProductAdoptionView(APIView):
     def get(self, request, pk: int):
         product = get_object_or_404(Product.objects.filter(is_active=True), pk=pk)
         return Response(AdoptionSerializer(product_adoption(product)).data)
+
+
+class ProductAttachmentView(APIView):
+    """POST a product's document (multipart `file`): its supplier (or the link office); public to read at
+    /api/v1/files/product/{id}/."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [CheckedMultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            kind="product", parent_id=pk, actor_user=request.user, upload=data.validated_data["file"]
+        )
+        return Response(AttachmentSerializer(attachment, context={"kind": "product"}).data, status=201)

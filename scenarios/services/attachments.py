@@ -1,4 +1,4 @@
-"""Documents attached to scenarios, proposals, agreements, progress reports and benchmark cases.
+"""Documents attached to scenarios, proposals, agreements, progress reports, benchmark cases and products.
 
 Who may attach follows who may change the record; who may download follows who may see it.
 """
@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.errors import NotFound, PermissionDenied
+from common.policy import restrict
 from common.uploads import check_upload
+from marketplace.models import Product, ProductAttachment
 from marketplace.selectors import actor_for
 
 from ..models import (
@@ -53,6 +55,7 @@ KINDS = {
     "agreement": Kind(Agreement, AgreementDocument, "agreement", agreement_list_for),
     "evidence": Kind(ProgressReport, ProgressEvidence, "report", progress_report_list_for),
     "picture": Kind(BenchmarkCase, BenchmarkPicture, "case", benchmark_case_list_for),
+    "product": Kind(Product, ProductAttachment, "product", lambda actor: restrict(Product, actor)),
 }
 
 

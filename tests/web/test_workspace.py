@@ -245,11 +245,15 @@ def test_a_supplier_manages_products_and_its_subscription(w):
             "description": "变电站巡检",
             "maturity": "mature",
             "capabilities": "巡检、红外测温",
+            "attachment": SimpleUploadedFile("产品白皮书.pdf", PDF, content_type="application/pdf"),
             "sectors": [sector("energy.01").pk] if _has("energy.01") else [],
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert audited("marketplace.product.created") == 1
+    made = w.product_a.supplier.products.get(name="甲巡检机器人")
+    assert [a.original_name for a in made.attachments.all()] == ["产品白皮书.pdf"]
+    assert audited("scenarios.product.attachment_added") == 1
     assert {c.name for c in w.product_a.supplier.products.get(name="甲巡检机器人").capabilities.all()} == {
         "巡检",
         "红外测温",
