@@ -84,21 +84,30 @@ def celery_workers():
     """Start real Celery processes on the test database, consuming from the real broker (CI's Redis):
     `start(n, env)` starts n workers, `start(beat=True, env=…)` a beat. Tasks enqueued meanwhile go to them
     instead of running in-process."""
+    import uuid
+
     from django.db import connection
 
     from config.celery_app import app
 
     url = urlsplit(os.environ["DATABASE_URL"])
     test_db = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
-    base_env = {**os.environ, "DATABASE_URL": test_db, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    # A queue of this test's own: what an earlier test's workers or beat left on the broker (a message
+    # restored at their shutdown, a beat's last sweep) never reaches this test's workers.
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    base_env = {
+        **os.environ,
+        "DATABASE_URL": test_db,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
     started = []
-    previous = app.conf.task_always_eager
+    previous = app.conf.task_always_eager, app.conf.task_default_queue
     quiet = ["--loglevel", "WARNING"]
 
     def start(n: int = 1, *, beat: bool = False, env: dict | None = None, schedule=None) -> list[subprocess.Popen]:
-        if not started:
-            app.control.purge()
         app.conf.task_always_eager = False
+        app.conf.task_default_queue = queue
         commands = (
             [["beat", *quiet, "-s", str(schedule)]]
             if beat
@@ -111,6 +120,8 @@ def celery_workers():
                     "--without-heartbeat",
                     "--without-gossip",
                     "--without-mingle",
+                    "-Q",
+                    queue,
                     "-n",
                     f"test{len(started) + i}@%h",
                 ]
@@ -133,7 +144,7 @@ def celery_workers():
         return new
 
     yield start
-    app.conf.task_always_eager = previous
+    app.conf.task_always_eager, app.conf.task_default_queue = previous
     for proc in started:
         proc.terminate()
     for proc in started:
@@ -141,3 +152,6 @@ def celery_workers():
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+    if started:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)  # nothing of this test's stays on the broker

@@ -233,6 +233,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# The queue every task goes to and every worker reads (one per deployment; the tests give each test its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # --- Matching (see README "How matching ranks") --------------------------------------------------------
 MATCHING = {
