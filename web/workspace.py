@@ -355,6 +355,14 @@ def _provider_scenario(request, actor, s: Scenario):
     return render(request, "web/my/scenario_provider.html", _provider_context(request, actor, s, forms_in_play))
 
 
+def _posted_id(post, name: str) -> int:
+    """The id a button posts (a hidden field): a tampered one is refused in words, never a server error."""
+    raw = post.get(name, "")
+    if not raw.isdigit():
+        raise DomainError("invalid", _("请求有误，请刷新页面后重试。"))
+    return int(raw)
+
+
 def _transition(request, s, name: str, url: str, **params):
     services.scenario_transition(name=name, scenario_id=s.pk, actor_user=request.user, **params)
     return _done(request, _("已{action}。").format(action=TRANSITIONS[name].label), url)
@@ -376,7 +384,7 @@ def _provider_act(request, actor, s, action, url, forms_in_play):
         forms_in_play["answer"] = (post.get("question"), form)
         if form.is_valid():
             services.question_answer(
-                question_id=int(post.get("question", 0)), actor_user=request.user, text=form.cleaned_data["text"]
+                question_id=_posted_id(post, "question"), actor_user=request.user, text=form.cleaned_data["text"]
             )
             return _done(request, _("答复已公开发布，关注该场景的企业会收到通知。"), url + "#questions")
         return None
@@ -384,18 +392,18 @@ def _provider_act(request, actor, s, action, url, forms_in_play):
         feedback_record(
             actor_user=request.user,
             scenario_id=s.pk,
-            product_id=int(post.get("product", 0)),
+            product_id=_posted_id(post, "product"),
             verdict=post.get("verdict", ""),
         )
         return _done(request, _("感谢反馈，推荐会据此改进。"), url + "#matches")
     if action == "invite":
         services.scenario_invite_supplier(
-            scenario_id=s.pk, supplier_id=int(post.get("supplier", 0)), actor_user=request.user
+            scenario_id=s.pk, supplier_id=_posted_id(post, "supplier"), actor_user=request.user
         )
         return _done(request, _("已邀请该企业提交方案。"), url + "#matches")
     if action in ("shortlist", "unshortlist"):
         services.proposal_shortlist(
-            proposal_id=int(post.get("proposal", 0)), actor_user=request.user, shortlisted=action == "shortlist"
+            proposal_id=_posted_id(post, "proposal"), actor_user=request.user, shortlisted=action == "shortlist"
         )
         return redirect(url + "#proposals")
     if action == "decline":
@@ -403,7 +411,7 @@ def _provider_act(request, actor, s, action, url, forms_in_play):
         forms_in_play["decline"] = (post.get("proposal"), form)
         if form.is_valid():
             services.proposal_decline(
-                proposal_id=int(post.get("proposal", 0)), actor_user=request.user, **form.cleaned_data
+                proposal_id=_posted_id(post, "proposal"), actor_user=request.user, **form.cleaned_data
             )
             return _done(request, _("已告知该企业未采纳及原因。"), url + "#proposals")
         return None
@@ -433,7 +441,7 @@ def _provider_act(request, actor, s, action, url, forms_in_play):
         return None
     if action == "award_amount":
         services.agreement_publish_amount(
-            agreement_id=int(post.get("agreement", 0)), actor_user=request.user, publish=post.get("publish") == "1"
+            agreement_id=_posted_id(post, "agreement"), actor_user=request.user, publish=post.get("publish") == "1"
         )
         return redirect(url + "#award")
     return None
@@ -441,7 +449,7 @@ def _provider_act(request, actor, s, action, url, forms_in_play):
 
 def _record_agreement(request, actor, s, url, forms_in_play):
     """Accept a proposal: the agreement prefilled from it, and (by default) the scenario signed, together."""
-    proposal = get_object_or_404(restrict(Proposal, actor).filter(scenario=s), pk=int(request.POST.get("proposal", 0)))
+    proposal = get_object_or_404(restrict(Proposal, actor).filter(scenario=s), pk=_posted_id(request.POST, "proposal"))
     form = forms_in_play["form"] = AgreementForm(request.POST, prefix=f"g{proposal.pk}")
     forms_in_play["agreement"] = (str(proposal.pk), form)
     if not form.is_valid():

@@ -311,3 +311,9 @@ def _qualification(code: str) -> bool:
     from marketplace.choices import Qualification
 
     return code in Qualification.values
+
+
+def test_a_tampered_button_is_refused_in_words_and_changes_nothing(w):
+    response = act(w.prov, w, "invite", supplier="x1")
+    assert response.status_code == 200 and "请求有误" in response.content.decode()
+    assert not w.scenario.invitations.exists()
