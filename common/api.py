@@ -102,6 +102,7 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
         404: "Not found",
         409: "Conflict",
         413: "Too large",
+        415: "Not a multipart upload",
         429: "Throttled",
     }
     return {s: OpenApiResponse(ERROR_SCHEMA, description=text.get(s, "Error")) for s in statuses}

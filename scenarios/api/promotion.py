@@ -10,7 +10,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import StrictSerializer, errors
+from common.api import StrictSerializer, actor, errors
+from common.policy import restrict
 from common.uploads import CheckedMultiPartParser
 from marketplace.models import Product
 
@@ -112,9 +113,10 @@ class ProductAttachmentView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404, 415)},
     )
     def post(self, request, pk: int):
+        get_object_or_404(restrict(Product, actor(request)), pk=pk)  # what one may not see does not exist
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(

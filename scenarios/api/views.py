@@ -99,7 +99,7 @@ def upload_action(name: str):
     upload.__name__ = name
     schema = extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404)},
+        responses={201: AttachmentSerializer, **errors(400, 401, 403, 404, 415)},
     )
     return schema(action(detail=True, methods=["post"], parser_classes=[CheckedMultiPartParser])(upload))
 
