@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
@@ -74,15 +75,15 @@ WORKING_ROLES = (Role.PROVIDER, Role.SUPPLIER)
 
 # What a provider does next, by state, and what a scenario is waiting for.
 NEXT_STEP = {
-    ScenarioState.DRAFT: _("完善内容后提交审核"),
-    ScenarioState.SUBMITTED: _("等待所在市（州）审核"),
-    ScenarioState.APPROVED: _("已审核，等待在发布会上发布"),
-    ScenarioState.PUBLISHED: _("查看推荐企业、答疑和收到的方案"),
-    ScenarioState.SIGNED: _("填报进展，开展合作后标记“开展合作”"),
-    ScenarioState.IN_COOPERATION: _("定期填报进展、确认合作运行"),
-    ScenarioState.BENCHMARK: _("已认定为标杆案例"),
-    ScenarioState.DEMONSTRATION: _("已纳入示范区"),
-    ScenarioState.CLOSED: _("已关闭"),
+    ScenarioState.DRAFT: gettext_lazy("完善内容后提交审核"),
+    ScenarioState.SUBMITTED: gettext_lazy("等待所在市（州）审核"),
+    ScenarioState.APPROVED: gettext_lazy("已审核，等待在发布会上发布"),
+    ScenarioState.PUBLISHED: gettext_lazy("查看推荐企业、答疑和收到的方案"),
+    ScenarioState.SIGNED: gettext_lazy("填报进展，开展合作后标记“开展合作”"),
+    ScenarioState.IN_COOPERATION: gettext_lazy("定期填报进展、确认合作运行"),
+    ScenarioState.BENCHMARK: gettext_lazy("已认定为标杆案例"),
+    ScenarioState.DEMONSTRATION: gettext_lazy("已纳入示范区"),
+    ScenarioState.CLOSED: gettext_lazy("已关闭"),
 }
 
 

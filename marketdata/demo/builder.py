@@ -161,7 +161,9 @@ def _provider(demo: Demo, region, what: str, kind: str, username=None, full_name
         extra = {} if kind == K.GOVERNMENT else {"headcount": demo.rng.randint(200, 8000)}
         org = demo.org(name, kind, region, dept="1" if kind == K.GOVERNMENT else "9", org_kind="1", **extra)
         demo.providers[name] = org
-        demo.provider_users[org.pk] = demo.user(org, username or f"provider-{org.pk}", full_name or f"{name} 联系人")
+        demo.provider_users[org.pk] = demo.user(
+            org, username or f"provider-{org.pk}", full_name or f"{name} 联系人", MemberRole.ADMIN
+        )
     return org
 
 
@@ -183,7 +185,8 @@ def _suppliers(demo: Demo, regions) -> list[Organization]:
             [OrganizationQualification(organization=org, code=q) for q in quals]
         )
         username = {0: "demo-supplier", 1: "demo-supplier2"}.get(i, f"supplier-{org.pk}")
-        demo.supplier_users[org.pk] = demo.user(org, username, f"{brand} 商务")
+        # Each organisation's one account is its administrator, as the person who registered it would be.
+        demo.supplier_users[org.pk] = demo.user(org, username, f"{brand} 商务", MemberRole.ADMIN)
         suppliers.append(org)
     return suppliers
 
