@@ -196,6 +196,9 @@ def test_the_engine_clearly_beats_both_baselines_on_the_labelled_set(capsys):
     for baseline in ("text_only", "sector_only"):
         assert engine["ndcg@10"] >= table[baseline]["ndcg@10"] + 0.02, table
         assert engine["mrr"] >= table[baseline]["mrr"], table
+    # The plain ranker of issue 14 (BM25 over jieba words + sector, region, maturity) scores 0.925 here.
+    assert round(table["plain_bm25"]["ndcg@10"], 3) == 0.925, table
+    assert engine["ndcg@10"] > table["plain_bm25"]["ndcg@10"] and engine["mrr"] >= table["plain_bm25"]["mrr"], table
 
 
 def test_the_evaluation_leaves_the_database_as_it_was(capsys):
@@ -282,3 +285,24 @@ def test_a_product_deleted_after_the_index_was_built_is_not_recommended(stale):
     names = ranking(scenario)
     assert kept.name in names
     assert (gone.name in names) == (stale == "unchanged")
+
+
+def test_the_plain_ranker_is_bm25_plus_sector_region_and_maturity_as_specified():
+    from collections import Counter
+
+    from matching import plain
+
+    def product(pid, text, *, region=1, maturity="mature", sectors=((11, 1),)):
+        counts = Counter(plain.words(text))
+        return plain.PlainProduct(pid, region, maturity, list(sectors), counts, sum(counts.values()))
+
+    scenario = plain.PlainScenario(1, 1, (11, 1), set(plain.words("电机外壳缺陷检测")))
+    products = [
+        product(1, "电机外壳缺陷检测系统"),
+        product(2, "电机外壳缺陷检测系统", maturity="prototype"),  # same text, a prototype: × 0.6
+        product(3, "电机外壳缺陷检测系统", region=2, sectors=((12, 1),)),  # elsewhere, same sector only
+        product(4, "仓储调度", region=2, sectors=((21, 2),)),  # nothing in common: not ranked
+    ]
+    assert plain.words("电机外壳缺陷检测") == ["电机", "外壳", "缺陷", "检测"]
+    assert plain.rank([scenario], products)[1] == [1, 3, 2]
+    assert plain.sector_fit((11, 1), [(12, 1), (11, 1)]) == 2 and plain.sector_fit((11, 1), [(21, 2)]) == 0

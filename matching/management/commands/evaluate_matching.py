@@ -1,4 +1,4 @@
-"""Import a labelled market into a transaction that is rolled back, rank it three ways and print the table."""
+"""Import a labelled market into a transaction that is rolled back, rank it four ways and print the table."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import transaction
 
 from marketdata.interchange.importer import ImportFailed, import_market
 from marketplace.models import Product
+from matching import plain
 from matching.engine import Settings
 from matching.evaluation import engine_rankings, load_labels, score, sector_rankings
 from matching.market import load_index, scenario_docs
@@ -20,7 +21,7 @@ class _Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "nDCG@10, P@5 and MRR of the engine against a text-only and a sector-only baseline."
+    help = "nDCG@10, P@5 and MRR of the engine against text-only, sector-only and plain BM25 baselines."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a market file (ai-scenario-market/1)")
@@ -45,7 +46,8 @@ class Command(BaseCommand):
     def _evaluate(self, file, graded):
         keys = _keys(file)
         products = Product.objects.filter(key__in=keys["products"])
-        scenarios = scenario_docs(Scenario.objects.filter(key__in=keys["scenarios"]))
+        scenario_rows = Scenario.objects.filter(key__in=keys["scenarios"])
+        scenarios = scenario_docs(scenario_rows)
         key_of_scenario = dict(Scenario.objects.filter(key__in=keys["scenarios"]).values_list("pk", "key"))
         key_of_product = dict(products.values_list("pk", "key"))
         full = load_index(products)
@@ -58,6 +60,7 @@ class Command(BaseCommand):
             "engine": score(by_key(engine_rankings(full, scenarios)), graded),
             "text_only": score(by_key(engine_rankings(text_only, scenarios)), graded),
             "sector_only": score(by_key(sector_rankings(full, scenarios)), graded),
+            "plain_bm25": score(by_key(plain.rank(*plain.from_market(scenario_rows, products))), graded),
         }
 
     def _print(self, results, *, as_json):
