@@ -11,7 +11,13 @@ from marketplace.api.views import (
     SectorViewSet,
     TokenView,
 )
-from matching.api import MatchFeedbackViewSet, MatchRunViewSet, RecommendationViewSet, ScenarioMatchesView
+from matching.api import (
+    MatchFeedbackViewSet,
+    MatchRunViewSet,
+    RecommendationViewSet,
+    ScenarioMatchesView,
+    SimilarScenariosView,
+)
 from scenarios.api.events import ReleaseEventViewSet
 from scenarios.api.followup import FollowupBoardView, ReminderRuleViewSet, ReminderViewSet
 from scenarios.api.promotion import ProductAdoptionView, ProductAttachmentView, PromotionViewSet
@@ -56,6 +62,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("files/<str:kind>/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
     path("scenarios/<int:pk>/matches/", ScenarioMatchesView.as_view(), name="scenario-matches"),
+    path("scenarios/<int:pk>/similar/", SimilarScenariosView.as_view(), name="scenario-similar"),
     path("followup-board/", FollowupBoardView.as_view(), name="followup-board"),
     path("products/<int:pk>/adoption/", ProductAdoptionView.as_view(), name="product-adoption"),
     path("products/<int:pk>/attachments/", ProductAttachmentView.as_view(), name="product-attachments"),

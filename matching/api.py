@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -13,6 +14,7 @@ from marketplace.selectors import actor_for
 
 from . import selectors, services
 from .choices import FeedbackVerdict
+from .explain import explain, whole_words
 from .models import Match, MatchFeedback, MatchRun
 
 
@@ -39,15 +41,57 @@ class MatchComponents(serializers.Serializer):
     feedback = serializers.FloatField()
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class ExplanationSerializer(serializers.Serializer):
+    """A match in words: one sentence (e.g. "同属机器视觉与检测；共同关键词：缺陷检测、表面；本地企业"), the
+    sector fit (2 same sub-area, 1 same sector, 0 another), the shared key terms (whole words of the
+    scenario's text only), whether the company is local, and the strength 0–100."""
+
+    sentence = serializers.CharField()
+    sector_fit = serializers.IntegerField()
+    terms = serializers.ListField(child=serializers.CharField())
+    local = serializers.BooleanField()
+    strength = serializers.IntegerField()
+
+
+class Explained(serializers.Serializer):
+    """Adds `explanation`, the scenario's whole words worked out once per scenario in the answer."""
+
+    @extend_schema_field(ExplanationSerializer)
+    def get_explanation(self, match) -> dict:
+        cache = self.context.setdefault("scenario_words", {})
+        s = match.scenario
+        if s.pk not in cache:
+            cache[s.pk] = whole_words(f"{s.title} {s.purpose} {s.requirements}")
+        e = explain(match, cache[s.pk])
+        return {
+            "sentence": e.sentence,
+            "sector_fit": e.sector_fit,
+            "terms": e.terms,
+            "local": e.local,
+            "strength": e.strength,
+        }
+
+
+class MatchSerializer(Explained, serializers.ModelSerializer):
     product = MatchProduct()
     supplier = MatchSupplier()
     components = MatchComponents()
     terms = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
-        fields = ["rank", "score", "product", "supplier", "components", "terms", "engine_version", "computed_at"]
+        fields = [
+            "rank",
+            "score",
+            "product",
+            "supplier",
+            "components",
+            "terms",
+            "explanation",
+            "engine_version",
+            "computed_at",
+        ]
 
 
 class MatchScenario(serializers.Serializer):
@@ -60,15 +104,16 @@ class MatchScenario(serializers.Serializer):
     budget_max = serializers.FloatField(allow_null=True)
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+class RecommendationSerializer(Explained, serializers.ModelSerializer):
     scenario = MatchScenario()
     product = MatchProduct()
     components = MatchComponents()
     terms = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
-        fields = ["scenario", "product", "rank", "score", "components", "terms"]
+        fields = ["scenario", "product", "rank", "score", "components", "terms", "explanation"]
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -123,7 +168,12 @@ class ScenarioMatchesView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.matches_for_scenario(actor_for(self.request.user), self.kwargs["pk"]).order_by("rank")
+        return (
+            selectors.matches_for_scenario(actor_for(self.request.user), self.kwargs["pk"])
+            .select_related("scenario__sector__parent")
+            .prefetch_related("product__sectors")
+            .order_by("rank")
+        )
 
 
 class RecommendationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -138,7 +188,11 @@ class RecommendationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.recommendations_for(actor_for(self.request.user))
+        return (
+            selectors.recommendations_for(actor_for(self.request.user))
+            .select_related("supplier", "scenario__sector__parent")
+            .prefetch_related("product__sectors")
+        )
 
 
 class MatchFeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -182,3 +236,36 @@ class MatchRunViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         selectors.runs_for(actor_for(request.user))  # refuses everyone but the link office
         return Response(MatchRunSerializer(services.full_rematch_start()).data, status=201)
+
+
+class SimilarScenarioSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="scenario.pk")
+    key = serializers.CharField(source="scenario.key")
+    title = serializers.CharField(source="scenario.title")
+    provider = serializers.CharField(source="scenario.provider.name")
+    region = serializers.CharField(source="scenario.region.name")
+    similarity = serializers.FloatField()
+    shared_terms = serializers.ListField(child=serializers.CharField())
+
+
+class SimilarScenariosView(ListAPIView):
+    """The published scenarios closest to this one (who may see it may ask), with the words they share: what
+    a provider drafting a scenario checks so that the same list is not published twice."""
+
+    serializer_class = SimilarScenarioSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses={200: SimilarScenarioSerializer(many=True), **errors(404)})
+    def get(self, request, *args, **kwargs):
+        from common.errors import NotFound
+        from scenarios.selectors import scenario_list_for
+
+        scenario = scenario_list_for(actor_for(request.user)).select_related("sector").filter(pk=kwargs["pk"]).first()
+        if scenario is None:
+            raise NotFound("not_found", _("场景不存在。"))
+        rows = [
+            {"scenario": other, "similarity": round(score, 4), "shared_terms": shared}
+            for other, score, shared in selectors.similar_with_terms(scenario, limit=10, threshold=0.15)
+        ]
+        return Response(SimilarScenarioSerializer(rows, many=True).data)

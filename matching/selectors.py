@@ -53,10 +53,16 @@ def similar_scenarios(scenario, limit: int = 4, threshold: float = 0.25) -> list
     """Public scenarios much like this one, by the overlap of their analysed words (Jaccard over the stored
     tokens of title, purpose and requirements), among those of the same top-level sector: what a provider
     drafting a scenario is shown so that the province does not publish the same list twice."""
+    return [(other, score) for other, score, _shared in similar_with_terms(scenario, limit, threshold)]
+
+
+def similar_with_terms(scenario, limit: int = 4, threshold: float = 0.25) -> list[tuple[object, float, list[str]]]:
+    """`similar_scenarios` with the shared terms of each: (scenario, score, whole words both use)."""
     from marketplace.selectors import ANONYMOUS
     from scenarios.models import Scenario
 
     from .analysis import get_analyzer, split_stored, stored_tokens
+    from .explain import whole_words
 
     def words(tokens: str | None) -> set[str]:
         title, body = split_stored(tokens)
@@ -65,13 +71,14 @@ def similar_scenarios(scenario, limit: int = 4, threshold: float = 0.25) -> list
     mine = words(stored_tokens(get_analyzer(), scenario.title, scenario.purpose, scenario.requirements))
     if not mine:
         return []
+    readable = whole_words(f"{scenario.title} {scenario.purpose} {scenario.requirements}")
     top = scenario.sector.parent_id or scenario.sector_id
     candidates = (
         restrict(Scenario, ANONYMOUS)
         .filter(Q(sector_id=top) | Q(sector__parent_id=top))
         .exclude(pk=scenario.pk)
-        .select_related("provider")
-        .only("pk", "title", "provider__name", "search_tokens", "published_at")
+        .select_related("provider", "region")
+        .only("pk", "title", "provider__name", "region__name", "search_tokens", "published_at")
         .order_by("-published_at", "-id")[:2000]
     )
     scored = []
@@ -80,6 +87,6 @@ def similar_scenarios(scenario, limit: int = 4, threshold: float = 0.25) -> list
         if theirs:
             score = len(mine & theirs) / len(mine | theirs)
             if score >= threshold:
-                scored.append((other, score))
-    scored.sort(key=lambda pair: -pair[1])
+                scored.append((other, score, sorted(mine & theirs & readable, key=len, reverse=True)[:8]))
+    scored.sort(key=lambda row: -row[1])
     return scored[:limit]

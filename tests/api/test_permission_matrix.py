@@ -221,6 +221,8 @@ MATRIX = [
         "401 404 403 200 404 200 404 200",
     ),
     ("product-attachments", "post", {"pk": "product_a"}, pdf, "401 201 403 403 403 403 403 201"),
+    ("scenario-similar", "get", {"pk": "pub"}, None, "200 200 200 200 200 200 200 200"),
+    ("scenario-similar", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),
     # Clarification questions: answered ones are public; the asker (sup_b) also sees its own open one.
     ("scenario-questions", "get", {"pk": "pub"}, None, "200 200 200 200 200 200 200 200"),
     ("scenario-questions", "get", {"pk": "draft"}, None, "404 404 404 200 404 200 404 200"),

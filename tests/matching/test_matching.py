@@ -306,3 +306,45 @@ def test_the_plain_ranker_is_bm25_plus_sector_region_and_maturity_as_specified()
     assert plain.words("电机外壳缺陷检测") == ["电机", "外壳", "缺陷", "检测"]
     assert plain.rank([scenario], products)[1] == [1, 3, 2]
     assert plain.sector_fit((11, 1), [(12, 1), (11, 1)]) == 2 and plain.sector_fit((11, 1), [(21, 2)]) == 0
+
+
+def test_a_match_is_explained_in_one_sentence_of_whole_words():
+    p = product("电机外壳表面缺陷检测系统", "检测性能稳定，识别表面划痕与缺陷")
+    scenario = published("电机外壳表面缺陷检测", "识别外壳表面的划痕与磕碰")
+    services.rematch_scenarios([scenario.pk])
+    client = APIClient()
+    client.force_authenticate(member_of(K.LINK_OFFICE, None).user)
+    (match,) = [m for m in client.get(f"/api/v1/scenarios/{scenario.pk}/matches/").json() if m["product"]["id"] == p.pk]
+    explanation = match["explanation"]
+    assert explanation["sentence"].startswith("同属机器视觉与检测；共同关键词：") and explanation["sentence"].endswith(
+        "本地企业"
+    )
+    assert "测性" not in explanation["sentence"] and set(explanation["terms"]) <= {
+        "电机",
+        "外壳",
+        "表面",
+        "缺陷",
+        "检测",
+        "划痕",
+        "识别",
+        "缺陷检测",
+    }
+    assert 0 < explanation["strength"] <= 100 and explanation["sector_fit"] == 2 and explanation["local"] is True
+
+
+def test_similar_scenarios_are_the_published_ones_closest_with_their_shared_words():
+    draft = ScenarioFactory(
+        state="draft",
+        title="电机壳体外观缺陷检测",
+        purpose="识别壳体划痕",
+        requirements="检出率不低于99%",
+        sector=sector("manufacturing.02"),
+    )
+    twin = published("电机壳体外观缺陷智能检测", "识别电机壳体表面划痕与磕碰", requirements="单件两秒内完成")
+    published("产线能耗智能优化", "降低空压机能耗", sector_code="manufacturing.01", requirements="节能百分之十")
+    client = APIClient()
+    assert client.get(f"/api/v1/scenarios/{draft.pk}/similar/").status_code == 404  # a draft is not public
+    client.force_authenticate(member_of(K.LINK_OFFICE, None).user)
+    rows = client.get(f"/api/v1/scenarios/{draft.pk}/similar/").json()
+    assert [r["id"] for r in rows] == [twin.pk]
+    assert {"电机", "壳体", "划痕"} <= set(rows[0]["shared_terms"]) and 0 < rows[0]["similarity"] <= 1
