@@ -47,6 +47,15 @@ def full_rematch() -> int:
 
 
 @shared_task(**RETRY)
+def imported() -> int:
+    """A market file was imported: analyse what it wrote in bulk, then re-match everything in chunks."""
+    from .market import analyze_missing
+
+    analyze_missing()
+    return services.full_rematch_start().pk
+
+
+@shared_task(**RETRY)
 def docking_scheduled(event_id: int, left_out: list[int]) -> int:
     """Each party of a scheduled event hears of its meetings; those offered a meeting but left without one
     are told to get in touch directly."""

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from marketplace.choices import PROVIDER_KINDS, OrganizationKind
 from marketplace.models import Organization, Region, Sector
+from outbox.services import enqueue
 from scenarios.models import ReleaseEvent
 
 from . import FORMAT, SECTIONS
@@ -74,7 +75,14 @@ def import_market(path: str | Path, *, source: str | None = None) -> ImportRepor
                     if section is None or name == section:
                         writer.add(name, clean_record(name, record)[0])
             writer.flush()
+        if any(report.created.get(s) or report.updated.get(s) for s in MATCHED_SECTIONS):
+            # Written in bulk, the records skipped the per-save analysis: once committed, they are analysed
+            # and the market re-matched in chunks, so they are searchable and matched without a manual run.
+            enqueue("matching.tasks.imported")
     return report
+
+
+MATCHED_SECTIONS = ("products", "scenarios")
 
 
 def _pass_one(path: Path, errors: _Errors):

@@ -219,3 +219,26 @@ def test_import_command_prints_every_error_and_fails(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "format: must be 'ai-scenario-market/1'" in err
     assert "scenarios[0].title: is required" in err
+
+
+def test_an_import_is_analysed_and_matched_after_commit_without_a_manual_run(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from matching.models import Match
+    from outbox.models import OutboxMessage
+
+    supplier = OrganizationFactory(kind=K.SUPPLIER, key="sup-9")
+    product = ProductFactory(supplier=supplier, key="prod-9", name="电机外壳缺陷检测系统", description="视觉检测划痕")
+    product.sectors.set([sector("manufacturing.02")])
+    provider = OrganizationFactory(kind=K.ENTERPRISE, key="ent-9")
+    ScenarioFactory(key="scn-9", provider=provider, state="published", title="电机外壳缺陷检测", purpose="识别划痕")
+    text = export_text()
+    empty_the_market()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_market(write(tmp_path, text))
+    scenario = Scenario.objects.get(key="scn-9")
+    assert scenario.search_tokens and Product.objects.get(key="prod-9").search_tokens
+    assert Match.objects.filter(scenario=scenario, product__key="prod-9").exists()
+    OutboxMessage.objects.all().delete()
+    import_market(write(tmp_path, text))  # unchanged: nothing to re-match
+    assert not OutboxMessage.objects.filter(task="matching.tasks.imported").exists()
