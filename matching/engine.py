@@ -270,6 +270,14 @@ def rank(
         if not len(positions):
             out.append(Ranked(sc.id, 0.0))
             continue
+        marks = feedback.get(sc.id)
+        if marks:
+            # What the scenario's provider or staff said is not useful leaves its list at once.
+            rejected = np.isin(index.product_ids[positions], [pid for pid, v in marks.items() if v < 0])
+            positions = positions[~rejected]
+            if not len(positions):
+                out.append(Ranked(sc.id, 0.0))
+                continue
         raw = dense[positions]
         text_max = float(raw.max())
         comps = {

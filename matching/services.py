@@ -24,7 +24,7 @@ from marketplace.models import Product
 from marketplace.selectors import actor_for
 from outbox import services as outbox
 from scenarios.models import Agreement, Scenario
-from scenarios.policies import scenario_is_visible_to
+from scenarios.policies import is_insider, scenario_is_visible_to
 
 from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
@@ -314,9 +314,9 @@ def feedback_record(*, actor_user, scenario_id: int, product_id: int, verdict: s
     product = Product.objects.filter(pk=product_id).first()
     if product is None:
         raise NotFound("not_found", _("产品不存在。"))
-    party = actor.organization_id in (scenario.provider_id, product.supplier_id)
-    if not party:
-        raise PermissionDenied("not_allowed", _("只有场景提供方和产品提供方可以评价推荐结果。"))
+    counts = is_insider(actor, scenario)  # the provider, its city staff, the link office: their marks rank
+    if not (counts or actor.organization_id == product.supplier_id):
+        raise PermissionDenied("not_allowed", _("只有场景提供方、所在市州、链长办和产品提供方可以评价推荐结果。"))
     if verdict not in FeedbackVerdict.values:
         raise DomainError("invalid", _("评价无效。"), fields={"verdict": [_("评价无效。")]})
     with transaction.atomic():
@@ -338,6 +338,9 @@ def feedback_record(*, actor_user, scenario_id: int, product_id: int, verdict: s
             changes={"verdict": [None, verdict]},
             region_id=scenario.region_id,
         )
+        if counts:
+            # Re-ranked once this commits: "not useful" takes the product off the list now, not tonight.
+            outbox.enqueue("matching.tasks.match_scenario", scenario_id)
     return feedback
 
 

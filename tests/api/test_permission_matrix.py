@@ -183,14 +183,14 @@ MATRIX = [
         "post",
         {},
         lambda w: {"scenario": w["pub"].pk, "product": w["product_a"].pk, "verdict": "useful"},
-        "401 201 403 201 403 403 403 403",
+        "401 201 403 201 403 201 403 201",  # the scenario's staff mark recommendations too (issue 14)
     ),
     (
         "match-feedback-list",
         "post",
         {},
         lambda w: {"scenario": w["draft"].pk, "product": w["product_a"].pk, "verdict": "contacted"},
-        "401 404 404 201 404 403 404 403",
+        "401 404 404 201 404 201 404 201",
     ),
     ("match-run-list", "get", {}, None, "401 403 403 403 403 403 403 200"),
     ("match-run-detail", "get", {"pk": "run"}, None, "401 403 403 403 403 403 403 200"),

@@ -348,3 +348,27 @@ def test_similar_scenarios_are_the_published_ones_closest_with_their_shared_word
     rows = client.get(f"/api/v1/scenarios/{draft.pk}/similar/").json()
     assert [r["id"] for r in rows] == [twin.pk]
     assert {"电机", "壳体", "划痕"} <= set(rows[0]["shared_terms"]) and 0 < rows[0]["similarity"] <= 1
+
+
+def test_not_useful_from_the_provider_or_staff_takes_a_product_off_the_list_at_once(
+    city_staff, django_capture_on_commit_callbacks
+):
+    first = product("缺陷检测系统", "外观缺陷检测")
+    second = product("缺陷检测平台", "外观缺陷检测与分拣")
+    scenario = published("外观缺陷检测", "外观缺陷", region_code="510100")
+    services.rematch_scenarios([scenario.pk])
+    assert set(ranking(scenario)) == {"缺陷检测系统", "缺陷检测平台"}
+    with django_capture_on_commit_callbacks(execute=True):  # the re-rank runs after commit
+        services.feedback_record(
+            actor_user=city_staff, scenario_id=scenario.pk, product_id=first.pk, verdict="not_useful"
+        )
+    assert ranking(scenario) == ["缺陷检测平台"]
+    # A supplier's own mark is kept but ranks nothing, and enqueues nothing.
+    supplier_user = member_of(K.SUPPLIER).user
+    supplier_user.member.organization = second.supplier
+    supplier_user.member.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.feedback_record(
+            actor_user=supplier_user, scenario_id=scenario.pk, product_id=second.pk, verdict="not_useful"
+        )
+    assert not callbacks and ranking(scenario) == ["缺陷检测平台"]
