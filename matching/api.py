@@ -14,7 +14,7 @@ from marketplace.selectors import actor_for
 
 from . import selectors, services
 from .choices import FeedbackVerdict
-from .explain import explain, whole_words
+from .explain import explain
 from .models import Match, MatchFeedback, MatchRun
 
 
@@ -54,15 +54,11 @@ class ExplanationSerializer(serializers.Serializer):
 
 
 class Explained(serializers.Serializer):
-    """Adds `explanation`, the scenario's whole words worked out once per scenario in the answer."""
+    """Adds `explanation` (`matching.explain`, which remembers each scenario's words)."""
 
     @extend_schema_field(ExplanationSerializer)
     def get_explanation(self, match) -> dict:
-        cache = self.context.setdefault("scenario_words", {})
-        s = match.scenario
-        if s.pk not in cache:
-            cache[s.pk] = whole_words(f"{s.title} {s.purpose} {s.requirements}")
-        e = explain(match, cache[s.pk])
+        e = explain(match)
         return {
             "sentence": e.sentence,
             "sector_fit": e.sector_fit,

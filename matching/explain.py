@@ -5,6 +5,7 @@ local, and the strength of the match as a share for a bar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -39,12 +40,20 @@ def _sector_fit(scenario_sector, product_sectors) -> int:
     return best
 
 
-def whole_words(text: str) -> set[str]:
+def whole_words(text: str) -> frozenset[str]:
+    """The whole words of a text (precise segmentation, synonyms folded), remembered per text and analyser (a new
+    dictionary is a new analyser):
+    every match of one scenario asks for the same text."""
     analyzer = get_analyzer()
-    return {analyzer.canonical(w) for w in analyzer.words(text)}
+    return _whole_words(text, analyzer)
 
 
-def explain(match, scenario_words: set[str] | None = None, limit: int = 6) -> Explanation:
+@lru_cache(maxsize=2048)
+def _whole_words(text: str, analyzer) -> frozenset[str]:
+    return frozenset(analyzer.canonical(w) for w in analyzer.words(text))
+
+
+def explain(match, scenario_words: frozenset[str] | None = None, limit: int = 6) -> Explanation:
     """Explain one `Match` (its scenario, product with sectors, and supplier loaded)."""
     scenario = match.scenario
     if scenario_words is None:

@@ -420,21 +420,25 @@ class DemonstrationZoneAdmin(MarketAdmin):
         )
         return format_html("<table>{}{}</table>", head, mark_safe("".join(rows)))
 
+    def _live(self, zone):
+        """The zone's cell of the ranking computed now (as /zones/ shows it), once per zone and request."""
+        if not hasattr(zone, "_live_cell"):
+            zone._live_cell = next(
+                (c for c in zone_scores() if c.region.pk == zone.region_id and c.sector.pk == zone.sector_id), None
+            )
+        return zone._live_cell
+
     def _components(self, zone) -> dict:
-        """The stored components of the designation, or, for a candidate, computed now as /zones/ does."""
+        """The stored components of the designation, or, for a candidate, computed now."""
         if zone.score_components:
             return zone.score_components
-        for cell in zone_scores():
-            if cell.region.pk == zone.region_id and cell.sector.pk == zone.sector_id:
-                return cell.components
-        return {}
+        cell = self._live(zone)
+        return cell.components if cell else {}
 
     @admin.display(description=gettext_lazy("当前评分"))
     def live_score(self, zone):
-        for cell in zone_scores():
-            if cell.region.pk == zone.region_id and cell.sector.pk == zone.sector_id:
-                return f"{cell.score:.2f}"
-        return "—"
+        cell = self._live(zone)
+        return f"{cell.score:.2f}" if cell else "—"
 
     def _each(self, request, queryset, service, verb):
         act_on_each(

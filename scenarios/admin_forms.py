@@ -154,7 +154,6 @@ class OutcomeFiguresField(forms.MultiValueField):
     widget = OutcomeFiguresWidget
 
     def __init__(self, **kwargs):
-        kwargs.pop("encoder", None), kwargs.pop("decoder", None)
         fields = [forms.CharField(max_length=64, required=False) for _i in range(FIGURE_ROWS * 3)]
         super().__init__(fields, require_all_fields=False, **{**kwargs, "required": False})
 

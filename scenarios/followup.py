@@ -209,11 +209,16 @@ RULES: dict[str, RuleSpec] = {
 }
 
 
-def check_in_period(scenario, today: datetime.date | None = None) -> int:
-    """The check-in period open today for a signed scenario (0: the first has not begun): one every
-    `cooperation_unconfirmed` threshold days after signing (90 unless the link office tuned it)."""
+def check_in_every() -> int:
+    """Days between check-ins: the `cooperation_unconfirmed` rule's threshold (90 unless the office tuned it)."""
     rule = ReminderRule.objects.filter(code=ReminderRuleCode.COOPERATION_UNCONFIRMED).first()
-    every = rule.threshold_days if rule else 90
+    return rule.threshold_days if rule else 90
+
+
+def check_in_period(scenario, today: datetime.date | None = None, every: int | None = None) -> int:
+    """The check-in period open today for a signed scenario (0: the first has not begun): one every
+    `check_in_every()` days after signing."""
+    every = check_in_every() if every is None else every
     if scenario.signed_at is None or not every:
         return 0
     elapsed = ((today or timezone.localdate()) - timezone.localdate(scenario.signed_at)).days

@@ -573,3 +573,29 @@ def work_queue(actor: Actor) -> list[QueueItem]:
             ),
         )
     return items
+
+
+def check_ins_due(actor: Actor, scenarios) -> list[tuple[Scenario, int]]:
+    """The signed scenarios whose open check-in period this actor's organisation has not answered yet, with
+    that period (two queries, however many scenarios)."""
+    from .followup import check_in_every, check_in_period
+
+    every = check_in_every()
+    periods = {s.pk: check_in_period(s, every=every) for s in scenarios}
+    answered = set(
+        CooperationCheckIn.objects.filter(
+            scenario_id__in=list(periods), organization_id=actor.organization_id
+        ).values_list("scenario_id", "period")
+    )
+    return [(s, periods[s.pk]) for s in scenarios if periods[s.pk] >= 1 and (s.pk, periods[s.pk]) not in answered]
+
+
+def scenarios_with_open_questions(actor: Actor, provider_id: int) -> int:
+    """How many of a provider's published scenarios have a question not yet answered."""
+    return (
+        restrict(ClarificationQuestion, actor)
+        .filter(scenario__provider_id=provider_id, scenario__state=ScenarioState.PUBLISHED, answered_at__isnull=True)
+        .values("scenario_id")
+        .distinct()
+        .count()
+    )

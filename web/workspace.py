@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.policy import permits, restrict
 from marketplace.choices import MemberRole, Role
-from marketplace.models import Product, Subscription
+from marketplace.models import Product, Sector, Subscription
 from marketplace.selectors import actor_for
 from marketplace.services import (
     member_remove,
@@ -35,7 +35,7 @@ from marketplace.services import (
     workspace_visited,
 )
 from matching.choices import FeedbackVerdict
-from matching.explain import explain, whole_words
+from matching.explain import explain
 from matching.models import MatchFeedback
 from matching.selectors import matches_for_scenario, recommendations_for, similar_scenarios
 from matching.services import feedback_record
@@ -51,10 +51,17 @@ from scenarios.models import (
     Proposal,
     ProposalDraft,
     Scenario,
+    ScenarioInvitation,
     TransitionLog,
 )
 from scenarios.policies import actor_may_perform, is_insider
-from scenarios.selectors import public_awards, questions_for, work_queue
+from scenarios.selectors import (
+    check_ins_due,
+    public_awards,
+    questions_for,
+    scenarios_with_open_questions,
+    work_queue,
+)
 
 from .forms import refusal_to_form
 from .workspace_forms import (
@@ -123,26 +130,7 @@ def home(request):
 
 
 def _explained(matches):
-    words: dict[int, set[str]] = {}
-    rows = []
-    for m in matches:
-        s = m.scenario
-        if s.pk not in words:
-            words[s.pk] = whole_words(f"{s.title} {s.purpose} {s.requirements}")
-        rows.append((m, explain(m, words[s.pk])))
-    return rows
-
-
-def _check_ins_due(actor, scenarios) -> list[tuple[Scenario, int]]:
-    due = []
-    for s in scenarios:
-        period = check_in_period(s)
-        answered = CooperationCheckIn.objects.filter(
-            scenario=s, organization_id=actor.organization_id, period=period
-        ).exists()
-        if period >= 1 and not answered:
-            due.append((s, period))
-    return due
+    return [(m, explain(m)) for m in matches]
 
 
 def _supplier_home(actor, seen) -> dict:
@@ -171,7 +159,7 @@ def _supplier_home(actor, seen) -> dict:
         "proposals_by_state": dict(by_state),
         "drafts": list(drafts),
         "agreements": agreements,
-        "check_ins_due": _check_ins_due(actor, signed),
+        "check_ins_due": check_ins_due(actor, signed),
         "meetings": list(
             restrict(DockingMeeting, actor)
             .filter(supplier_id=actor.organization_id, starts_at__gte=timezone.now())
@@ -182,11 +170,11 @@ def _supplier_home(actor, seen) -> dict:
     }
 
 
-def _returned_reasons(scenarios) -> dict[int, str]:
+def _returned_reasons(actor, scenarios) -> dict[int, str]:
     """Why a returned draft came back: the reason of its latest `return`."""
     ids = [s.pk for s in scenarios if s.state == ScenarioState.DRAFT]
     reasons: dict[int, str] = {}
-    for log in TransitionLog.objects.filter(scenario_id__in=ids, transition="return").order_by("at"):
+    for log in restrict(TransitionLog, actor).filter(scenario_id__in=ids, transition="return").order_by("at"):
         reasons[log.scenario_id] = log.reason
     return reasons
 
@@ -198,7 +186,7 @@ def _provider_home(actor) -> dict:
         .select_related("region", "release_event")
         .order_by("-updated_at")
     )
-    reasons = _returned_reasons(mine)
+    reasons = _returned_reasons(actor, mine)
     groups = defaultdict(list)
     for s in mine:
         groups[s.state].append((s, NEXT_STEP[s.state], reasons.get(s.pk, "")))
@@ -208,16 +196,11 @@ def _provider_home(actor) -> dict:
         .filter(scenario__provider_id=actor.organization_id, status=ProposalStatus.SUBMITTED)
         .count()
     )
-    unanswered = sum(
-        1
-        for s in mine
-        if s.state == ScenarioState.PUBLISHED and questions_for(actor, s).filter(answered_at__isnull=True).exists()
-    )
     return {
         "groups": ordered,
         "waiting_proposals": waiting,
-        "unanswered": unanswered,
-        "check_ins_due": _check_ins_due(actor, [s for s in mine if s.state in SIGNED_STATES]),
+        "unanswered": scenarios_with_open_questions(actor, actor.organization_id),
+        "check_ins_due": check_ins_due(actor, [s for s in mine if s.state in SIGNED_STATES]),
     }
 
 
@@ -521,17 +504,17 @@ def _provider_context(request, actor, s: Scenario, forms_in_play: dict) -> dict:
         )
         matches = _explained(found)
         feedback = dict(
-            MatchFeedback.objects.filter(scenario=s, organization_id=actor.organization_id).values_list(
-                "product_id", "verdict"
-            )
+            restrict(MatchFeedback, actor)
+            .filter(scenario=s, organization_id=actor.organization_id)
+            .values_list("product_id", "verdict")
         )
     signed = s.state in SIGNED_STATES
-    invited = set(s.invitations.values_list("supplier_id", flat=True))
+    invited = set(restrict(ScenarioInvitation, actor).filter(scenario=s).values_list("supplier_id", flat=True))
     proposed = {p.supplier_id for p in proposals}
     return {
         "s": s,
         "next_step": NEXT_STEP[s.state],
-        "returned_reason": _returned_reasons([s]).get(s.pk, ""),
+        "returned_reason": _returned_reasons(actor, [s]).get(s.pk, ""),
         "may": may,
         "editable": permits(actor, "change", s),
         "similar": _similar(s) if s.state in (ScenarioState.DRAFT, ScenarioState.SUBMITTED) else [],
@@ -540,14 +523,14 @@ def _provider_context(request, actor, s: Scenario, forms_in_play: dict) -> dict:
         ],
         "proposal_rows": proposal_rows,
         "question_rows": question_rows,
-        "agreements": list(s.agreements.prefetch_related("suppliers")),
+        "agreements": list(restrict(Agreement, actor).filter(scenario=s).prefetch_related("suppliers")),
         "reports": list(
-            ProgressReport.objects.filter(scenario=s).prefetch_related("evidence").order_by("-reported_on")
+            restrict(ProgressReport, actor).filter(scenario=s).prefetch_related("evidence").order_by("-reported_on")
         ),
         "report_form": forms_in_play.get("report") or ProgressReportForm(prefix="r", initial={"reported_on": today}),
         "check_in_form": forms_in_play.get("check_in") or CheckInForm(prefix="c"),
         "check_in_period": check_in_period(s) if signed else 0,
-        "check_ins": list(CooperationCheckIn.objects.filter(scenario=s).select_related("organization")),
+        "check_ins": list(restrict(CooperationCheckIn, actor).filter(scenario=s).select_related("organization")),
         "close_form": forms_in_play.get("close") or ReasonForm(prefix="close"),
         "signed": signed,
         "verdicts": FeedbackVerdict.choices,
@@ -610,7 +593,8 @@ def products(request):
     if actor.role != Role.SUPPLIER:
         raise Http404
     mine = (
-        Product.objects.filter(supplier_id=actor.organization_id)
+        restrict(Product, actor, "change")
+        .filter(supplier_id=actor.organization_id)
         .prefetch_related("capabilities", "sectors", "attachments")
         .order_by("-is_active", "name")
     )
@@ -673,8 +657,6 @@ def subscription(request):
     )
     form = SubscriptionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        from marketplace.models import Sector
-
         subscription_save(
             actor_user=request.user,
             sectors=list(Sector.objects.filter(pk__in=form.cleaned_data["sectors"])),

@@ -13,23 +13,11 @@ from marketplace.services import capabilities_named
 from matching.choices import FeedbackVerdict
 from scenarios.choices import DeclineReason, MilestoneStatus, ProposalKind
 from scenarios.models import Scenario
+from scenarios.services.records import SCENARIO_EDITABLE_FIELDS
 
-SCENARIO_FORM_FIELDS = [
-    "title",
-    "category",
-    "sector",
-    "purpose",
-    "requirements",
-    "cooperation_mode",
-    "budget_min",
-    "budget_max",
-    "expected_start",
-    "duration_months",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "publish_contact",
-]
+# What a provider writes of a scenario: the services' editable fields in the model's order (the region is
+# the provider's own; only staff move a scenario).
+SCENARIO_FORM_FIELDS = [f.name for f in Scenario._meta.get_fields() if f.name in SCENARIO_EDITABLE_FIELDS - {"region"}]
 
 
 def _sector_choices():

@@ -209,6 +209,20 @@ def _proposal_move(proposal: Proposal | None, name: str) -> None:
     )
 
 
+def _locked_proposal(actor: Actor, proposal_id: int) -> Proposal:
+    """The proposal, locked, if the actor may see it (with its scenario); otherwise it does not exist."""
+    proposal = (
+        restrict(Proposal, actor)
+        .select_for_update(of=("self",))
+        .select_related("scenario")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise NotFound("not_found", _("对接方案不存在。"))
+    return proposal
+
+
 def _own_products(actor: Actor, product_ids: list[int] | None) -> list[Product]:
     products = list(restrict(Product, actor, "change").filter(pk__in=product_ids or []))
     if len(products) != len(set(product_ids or [])):
@@ -290,15 +304,7 @@ def proposal_revise(
     is told what changed. An answered (accepted, declined) or withdrawn proposal is never rewritten."""
     actor = actor_for(actor_user)
     with transaction.atomic():
-        proposal = (
-            restrict(Proposal, actor)
-            .select_for_update(of=("self",))
-            .select_related("scenario")
-            .filter(pk=proposal_id)
-            .first()
-        )
-        if proposal is None:
-            raise NotFound("not_found", _("对接方案不存在。"))
+        proposal = _locked_proposal(actor, proposal_id)
         if proposal.supplier_id != actor.organization_id or actor.role != Role.SUPPLIER:
             raise PermissionDenied("not_allowed", _("只能修改本企业的方案。"))
         _proposal_move(proposal, "revise")
@@ -334,10 +340,7 @@ def proposal_decline(*, proposal_id: int, actor_user, reason: str = "", code: st
     if code and code not in DeclineReason.values:
         raise DomainError("invalid", _("请从列表中选择原因。"), fields={"code": [_("请从列表中选择原因。")]})
     with transaction.atomic():
-        visible = restrict(Proposal, actor).filter(pk=proposal_id)
-        proposal = visible.select_for_update(of=("self",)).select_related("scenario").first()
-        if proposal is None:
-            raise NotFound("not_found", _("对接方案不存在。"))
+        proposal = _locked_proposal(actor, proposal_id)
         _require(actor, proposal.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
         if proposal.status == ProposalStatus.DECLINED:
             raise DomainError("already_done", _("该方案已标记为未采纳。"), status=409)
@@ -502,9 +505,7 @@ def proposal_withdraw(*, proposal_id: int, actor_user) -> Proposal:
     """Its supplier takes back a waiting proposal; an accepted or declined one stays as it was answered."""
     actor = actor_for(actor_user)
     with transaction.atomic():
-        proposal = restrict(Proposal, actor).select_for_update(of=("self",)).filter(pk=proposal_id).first()
-        if proposal is None:
-            raise NotFound("not_found", _("对接方案不存在。"))
+        proposal = _locked_proposal(actor, proposal_id)
         if proposal.supplier_id != actor.organization_id:
             raise PermissionDenied("not_allowed", _("只能撤回本企业的方案。"))
         if proposal.status not in PROPOSAL_TRANSITIONS["withdraw"][0]:
@@ -576,15 +577,7 @@ def proposal_shortlist(*, proposal_id: int, actor_user, shortlisted: bool = True
     """The provider marks a waiting proposal for its shortlist while comparing (the supplier is not told)."""
     actor = actor_for(actor_user)
     with transaction.atomic():
-        proposal = (
-            restrict(Proposal, actor)
-            .select_for_update(of=("self",))
-            .select_related("scenario")
-            .filter(pk=proposal_id)
-            .first()
-        )
-        if proposal is None:
-            raise NotFound("not_found", _("对接方案不存在。"))
+        proposal = _locked_proposal(actor, proposal_id)
         _require(actor, proposal.scenario, Who.PROVIDER, Who.REGION_STAFF, Who.LINK_OFFICE)
         if proposal.status != ProposalStatus.SUBMITTED:
             raise DomainError("invalid_state", _("只能对已提交、尚未处理的方案进行入围筛选。"), status=409)
