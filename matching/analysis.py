@@ -83,8 +83,26 @@ class Analyzer:
         return [self.canonical(w) for w in ([whole] if whole not in parts and len(whole) >= 2 else []) + parts]
 
 
-def stored_tokens(analyzer: Analyzer, title: str, *body: str) -> str:
-    return " ".join([*analyzer.segment(title), FIELD_BREAK, *analyzer.segment("\n".join(b for b in body if b))])
+_LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团)$")
+
+
+def without_names(text: str, names) -> str:
+    """The text without the organisation's own name, whole or without its legal form: a supplier called
+    成都康健医疗科技 says nothing about healthcare each time its copy repeats its name ("boilerplate")."""
+    for name in names:
+        name = (name or "").strip()
+        for form in {name, _LEGAL_FORM.sub("", name)}:
+            if len(form) >= 4:
+                text = text.replace(form, " ")
+    return text
+
+
+def stored_tokens(analyzer: Analyzer, title: str, *body: str, names=()) -> str:
+    """Title and body segmented for storage, the owner's name (`names`) left out of both."""
+    body_text = "\n".join(b for b in body if b)
+    if names:
+        title, body_text = without_names(title or "", names), without_names(body_text, names)
+    return " ".join([*analyzer.segment(title), FIELD_BREAK, *analyzer.segment(body_text)])
 
 
 def split_stored(tokens: str | None) -> tuple[list[str], list[str]]:

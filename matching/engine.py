@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-COMPONENTS = ("text", "sector", "region", "maturity", "budget", "record", "feedback")
+COMPONENTS = ("text", "sector", "region", "maturity", "budget", "record", "feedback", "coverage", "breadth", "history")
+BONUSES = ("region", "budget", "record", "feedback", "history")  # added to the core, each by its weight
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Settings:
     top_k: int
     candidates: int
     text_gate: float
+    coverage: float = 0.0  # share of relevance from requirement coverage (the rest from BM25F)
+    sector_floor: float = 1.0  # what a product of another domain keeps of its relevance (1: sector no gate)
+    breadth: dict[str, float] = field(default_factory=lambda: {"sectors": 1e9, "tags": 1e9, "power": 0.0})
+    maturity_gate: bool = False  # maturity multiplies the core rather than being one more bonus
+    precedent_min: float = 0.2  # how alike another scenario must be for its outcomes to count here
 
     @classmethod
     def from_django(cls, **overrides) -> Settings:
@@ -48,6 +54,11 @@ class Settings:
             top_k=m["TOP_K"],
             candidates=m["CANDIDATES"],
             text_gate=m["TEXT_GATE"],
+            coverage=m["COVERAGE"],
+            sector_floor=m["SECTOR_FLOOR"],
+            breadth=m["BREADTH"],
+            maturity_gate=True,
+            precedent_min=m["PRECEDENT_MIN"],
         )
         values.update(overrides)
         return cls(**values)
@@ -66,6 +77,7 @@ class ProductDoc:
     body_terms: list[str]
     capability_terms: list[str]
     record: float = 0.0
+    tag_count: int = 0
 
 
 @dataclass
@@ -120,6 +132,7 @@ class ProductIndex:
         self.price_min = np.array([np.nan if d.price_min is None else d.price_min for d in self.docs])
         self.price_max = np.array([np.nan if d.price_max is None else d.price_max for d in self.docs])
         self.record = np.array([d.record for d in self.docs], dtype=np.float64)
+        self.breadth = self._breadth()
         self._build_text(n)
         self._build_sectors(n)
         # The documents' term lists are in the matrices now; a worker keeps the index for hours.
@@ -158,7 +171,18 @@ class ProductIndex:
         bm25.data = self.idf[tf.indices] * tf.data * (k1 + 1) / (tf.data + norm)
         self.weights = bm25.tocsr()
         self.weights_t = bm25.T.tocsr()
+        presence = tf.copy()
+        presence.data[:] = 1.0
+        self.presence_t = presence.T.tocsr()
         self.searchable = df <= max(self.settings.max_df * n, 5)
+
+    def _breadth(self) -> np.ndarray:
+        """1 for a focused product, falling as it claims more sectors or tags than a focused product does: a
+        platform that claims every sector and dozens of tags is weak evidence for any one of them."""
+        b = self.settings.breadth
+        sectors = np.array([max(len(d.sector_ids), 1) for d in self.docs], dtype=np.float64)
+        tags = np.array([max(d.tag_count, 1) for d in self.docs], dtype=np.float64)
+        return (np.minimum(1.0, b["sectors"] / sectors) * np.minimum(1.0, b["tags"] / tags)) ** b["power"]
 
     def query_vectors(self, scenarios: list[ScenarioDoc]) -> sparse.csr_matrix:
         fw = self.settings.field_weights
@@ -174,6 +198,15 @@ class ProductIndex:
             cols.extend(counts)
             vals.extend(1.0 + math.log(c) if c >= 1 else c for c in counts.values())
         return sparse.csr_matrix((vals, (rows, cols)), shape=(len(scenarios), self.weights.shape[1]))
+
+    def coverage(self, term_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The share of the scenario's distinct key terms (weighted by their idf) each product's text answers:
+        a product that names three of the scenario's concepts beats one that repeats one of them."""
+        idf = self.idf[term_ids]
+        total = idf.sum()
+        if not total:
+            return np.zeros(len(positions))
+        return (idf @ self.presence_t[term_ids])[positions] / total
 
     # --- structured signals -------------------------------------------------------------------------
     def _build_sectors(self, n: int) -> None:
@@ -244,13 +277,12 @@ def rank(
     scenarios: list[ScenarioDoc],
     *,
     feedback: dict[int, dict[int, float]] | None = None,
+    precedents: Precedents | None = None,
     top_k: int | None = None,
 ) -> list[Ranked]:
     """Rank products for each scenario: BM25 candidates, re-ranked by the weighted signals."""
     s = index.settings
     top_k = top_k or s.top_k
-    w = s.weights
-    total_weight = sum(w.values())
     feedback = feedback or {}
     queries = index.query_vectors(scenarios)
     out = []
@@ -280,6 +312,7 @@ def rank(
                 continue
         raw = dense[positions]
         text_max = float(raw.max())
+        q_terms = queries.indices[start:end]
         comps = {
             "text": raw / text_max,
             "sector": index.sector_fit(sc.sector_id)[positions],
@@ -288,14 +321,15 @@ def rank(
             "budget": index.budget_fit(sc.budget_min, sc.budget_max, positions),
             "record": index.record[positions],
             "feedback": _feedback(feedback.get(sc.id), index.product_ids[positions]),
+            "coverage": index.coverage(q_terms, positions),
+            "breadth": index.breadth[positions],
+            "history": (
+                precedents.history(index, queries, i, sc.id, positions)
+                if precedents
+                else np.full(len(positions), 0.5)
+            ),
         }
-        # The structured signals re-rank among products that answer the text; the gate keeps them from
-        # lifting a product that shares one stray word with the scenario (full weight from TEXT_GATE on).
-        gate = np.minimum(1.0, comps["text"] / s.text_gate)
-        total = (
-            sum(w.get(name, 0.0) * values * (1.0 if name == "text" else gate) for name, values in comps.items())
-            / total_weight
-        )
+        total = _combine(s, comps)
         order = np.lexsort((index.product_ids[positions], -total))[:top_k]
         chosen = positions[order]
         terms = _shared_terms(index, queries.indices[start:end], queries.data[start:end], chosen)
@@ -311,6 +345,27 @@ def rank(
             )
         )
     return out
+
+
+def _combine(s: Settings, comps: dict[str, np.ndarray]) -> np.ndarray:
+    """The score in [0, 1]. The core is relevance (BM25F blended with requirement coverage), gated by the
+    sector fit (a product of the wrong domain keeps only `sector_floor` of it), by the product's breadth and
+    by its maturity; the bonuses (region, budget, record, feedback, history) are added by their weights and
+    count fully only for products that answer the text (from TEXT_GATE of the best text score on)."""
+    w = s.weights
+    relevance = (1 - s.coverage) * comps["text"] + s.coverage * comps["coverage"]
+    core = relevance * (s.sector_floor + (1 - s.sector_floor) * comps["sector"]) * comps["breadth"]
+    if s.maturity_gate:
+        core = core * comps["maturity"]
+    bonus_names = [name for name in BONUSES if w.get(name)]
+    if not s.maturity_gate and w.get("maturity"):
+        bonus_names.append("maturity")
+    if w.get("sector"):
+        bonus_names.append("sector")
+    bonus_weight = sum(w[name] for name in bonus_names)
+    gate = np.minimum(1.0, comps["text"] / s.text_gate)
+    bonus = sum(w[name] * comps[name] for name in bonus_names) * gate
+    return ((1 - bonus_weight) * core + bonus) if bonus_weight < 1 else bonus
 
 
 def _feedback(marks: dict[int, float] | None, product_ids: np.ndarray) -> np.ndarray:
@@ -330,3 +385,62 @@ def _shared_terms(
     contrib = index.weights[positions][:, term_ids].toarray() * term_weights[None, :]
     best = np.argsort(-contrib, axis=1, kind="stable")[:, :limit]
     return [[index.terms[term_ids[j]] for j in row if contrib[n, j] > 0] for n, row in enumerate(best.tolist())]
+
+
+@dataclass
+class Precedents:
+    """What happened on other scenarios, for scenarios like them: the provider's and staff's marks on their
+    recommendations (useful and contacted +1, not useful −1) and signed agreements (+1 for the supplier's
+    products). A scenario borrows the outcomes of the scenarios most like it (cosine of the two texts' term
+    vectors, at least `precedent_min`), each in proportion to how alike the two are."""
+
+    scenario_ids: np.ndarray  # the precedent scenarios, one row each
+    vectors: sparse.csr_matrix  # their query vectors, L2-normalised (rows)
+    outcomes: sparse.csr_matrix  # rows: precedent scenarios; columns: product positions; values in [-1, 1]
+    neighbours: int = 10
+
+    @classmethod
+    def build(cls, index: ProductIndex, docs: list[ScenarioDoc], outcomes: dict[int, dict[int, float]]):
+        """`outcomes`: {scenario id: {product id: value}} for the scenarios in `docs`."""
+        docs = [d for d in docs if outcomes.get(d.id)]
+        vectors = _normalised(index.query_vectors(docs))
+        position = {int(pid): n for n, pid in enumerate(index.product_ids)}
+        rows, cols, vals = [], [], []
+        for r, d in enumerate(docs):
+            for pid, value in outcomes[d.id].items():
+                if pid in position:
+                    rows.append(r)
+                    cols.append(position[pid])
+                    vals.append(max(-1.0, min(1.0, value)))
+        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(index.product_ids)))
+        return cls(np.array([d.id for d in docs], dtype=np.int64), vectors, matrix)
+
+    def history(
+        self, index: ProductIndex, queries: sparse.csr_matrix, row: int, scenario_id: int, positions: np.ndarray
+    ) -> np.ndarray:
+        """0.5 when no alike scenario says anything of a product; towards 1 (or 0) as alike scenarios found it
+        useful or signed with its supplier (or found it not useful)."""
+        out = np.full(len(positions), 0.5)
+        if not len(self.scenario_ids):
+            return out
+        q = _normalised(queries[row])
+        sims = (self.vectors @ q.T).toarray().ravel()
+        sims[self.scenario_ids == scenario_id] = 0.0  # a scenario's own marks are its feedback, not history
+        alike = np.nonzero(sims >= index.settings.precedent_min)[0]
+        if not len(alike):
+            return out
+        alike = alike[np.argsort(-sims[alike])[: self.neighbours]]
+        weights = sims[alike]
+        said = self.outcomes[alike][:, positions]
+        heard = np.asarray(abs(said).T @ weights).ravel()  # how much alike evidence each product has
+        value = np.asarray(said.T @ weights).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(heard > 0, value / np.maximum(heard, 1e-12), 0.0)
+        confidence = heard / (heard + 0.5)  # one very alike scenario counts for most of what it says
+        return 0.5 + 0.5 * mean * confidence
+
+
+def _normalised(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix

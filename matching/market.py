@@ -30,12 +30,16 @@ def analyze_missing(analyzer: Analyzer | None = None) -> int:
     cleared after a dictionary change). Returns how many rows were analysed."""
     analyzer = analyzer or get_analyzer()
     done = 0
-    for model, title, body in ((Product, "name", ("description",)), (Scenario, "title", ("purpose", "requirements"))):
+    for model, owner, title, body in (
+        (Product, "supplier__name", "name", ("description",)),
+        (Scenario, "provider__name", "title", ("purpose", "requirements")),
+    ):
         while True:
-            rows = list(model.objects.filter(search_tokens__isnull=True).values_list("pk", title, *body)[:BATCH])
+            missing = model.objects.filter(search_tokens__isnull=True)
+            rows = list(missing.values_list("pk", owner, title, *body)[:BATCH])
             if not rows:
                 break
-            objs = [model(pk=r[0], search_tokens=stored_tokens(analyzer, r[1], *r[2:])) for r in rows]
+            objs = [model(pk=r[0], search_tokens=stored_tokens(analyzer, r[2], *r[3:], names=[r[1]])) for r in rows]
             model.objects.bulk_update(objs, ["search_tokens"], batch_size=500)
             done += len(rows)
     return done
@@ -131,6 +135,7 @@ def product_docs(products: QuerySet[Product] | None = None) -> list[ProductDoc]:
                 body_terms=[term(t) for t in body],
                 capability_terms=caps,
                 record=records.get(supplier_id, 0.0),
+                tag_count=len(capabilities.get(pk, ())),
             )
         )
     return docs
@@ -151,11 +156,20 @@ def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
     analyzer = get_analyzer()
     docs = []
     rows = scenarios.order_by("pk").values_list(
-        "pk", "region_id", "sector_id", "budget_min", "budget_max", "search_tokens", "title", "purpose", "requirements"
+        "pk",
+        "region_id",
+        "sector_id",
+        "budget_min",
+        "budget_max",
+        "search_tokens",
+        "title",
+        "purpose",
+        "requirements",
+        "provider__name",
     )
-    for pk, region_id, sector_id, bmin, bmax, tokens, title, purpose, requirements in rows:
+    for pk, region_id, sector_id, bmin, bmax, tokens, title, purpose, requirements, provider in rows:
         if tokens is None:
-            tokens = stored_tokens(analyzer, title, purpose, requirements)
+            tokens = stored_tokens(analyzer, title, purpose, requirements, names=[provider])
         t, b = split_stored(tokens)
         docs.append(
             ScenarioDoc(

@@ -11,10 +11,14 @@ from scenarios.models import Scenario
 from .analysis import get_analyzer, stored_tokens
 
 TEXT_FIELDS = {Product: ("name", "description"), Scenario: ("title", "purpose", "requirements")}
+OWNER = {Product: "supplier", Scenario: "provider"}
 
 
 def _tokens(sender, instance) -> str:
-    return stored_tokens(get_analyzer(), *(getattr(instance, f) for f in TEXT_FIELDS[sender]))
+    owner = getattr(instance, OWNER[sender], None) if getattr(instance, f"{OWNER[sender]}_id", None) else None
+    return stored_tokens(
+        get_analyzer(), *(getattr(instance, f) for f in TEXT_FIELDS[sender]), names=[owner.name] if owner else ()
+    )
 
 
 @receiver(pre_save, sender=Product)

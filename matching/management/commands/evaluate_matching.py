@@ -16,6 +16,13 @@ from matching.market import load_index, scenario_docs
 from scenarios.models import Scenario
 
 
+def text_only_settings() -> Settings:
+    """The engine's BM25F alone: no coverage, no sector gate, breadth, maturity or bonus."""
+    return Settings.from_django(
+        weights={}, coverage=0.0, sector_floor=1.0, breadth={"sectors": 1, "tags": 1, "power": 0.0}, maturity_gate=False
+    )
+
+
 class _Rollback(Exception):
     pass
 
@@ -51,7 +58,7 @@ class Command(BaseCommand):
         key_of_scenario = dict(Scenario.objects.filter(key__in=keys["scenarios"]).values_list("pk", "key"))
         key_of_product = dict(products.values_list("pk", "key"))
         full = load_index(products)
-        text_only = load_index(products, Settings.from_django(weights={"text": 1.0}))
+        text_only = load_index(products, text_only_settings())
 
         def by_key(rankings):
             return {key_of_scenario[s]: [key_of_product[p] for p in ps] for s, ps in rankings.items()}
