@@ -30,6 +30,27 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+CONCEPT_MARK = "~"  # a concept's token: never a word of any text, so never shown as a shared word
+
+
+@cache
+def concept_lexicon() -> dict[str, tuple[str, ...]]:
+    """Each word of the concept lexicon (matching/data/concepts.txt), lower-cased, with the concepts it
+    names (a word may name a technique and a domain)."""
+    lexicon: dict[str, list[str]] = {}
+    for line in (DATA / "concepts.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or ":" not in line:
+            continue
+        head, _sep, words = line.partition(":")
+        scope, _space, name = head.strip().partition(" ")
+        token = f"{CONCEPT_MARK}{name.strip() or scope}"
+        for word in words.split():
+            lexicon.setdefault(word.lower(), [])
+            if token not in lexicon[word.lower()]:
+                lexicon[word.lower()].append(token)
+    return {word: tuple(tokens) for word, tokens in lexicon.items()}
+
+
 def default_synonym_groups() -> list[list[str]]:
     lines = (DATA / "synonyms.txt").read_text(encoding="utf-8").splitlines()
     return [line.split() for line in lines if line.strip() and not line.startswith("#")]
@@ -64,6 +85,15 @@ class Analyzer:
 
     def canonical(self, word: str) -> str:
         return self.synonyms.get(word, word)
+
+    def concepts(self, terms) -> list[str]:
+        """The concepts the terms name, each once, in the order first named."""
+        lexicon = concept_lexicon()
+        found: dict[str, None] = {}
+        for term in terms:
+            for token in lexicon.get(term, ()):
+                found[token] = None
+        return list(found)
 
     @cached_property
     def forms(self) -> dict[str, frozenset[str]]:
@@ -142,6 +172,7 @@ def _dictionary() -> tuple[dict[str, str], list[str]]:
     words += [
         tag.lower() for tag in Capability.objects.values_list("name", flat=True) if not any(c.isspace() for c in tag)
     ]
+    words += list(concept_lexicon())
     return synonyms, words
 
 

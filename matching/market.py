@@ -122,6 +122,8 @@ def product_docs(products: QuerySet[Product] | None = None) -> list[ProductDoc]:
             if name not in tag_terms:
                 tag_terms[name] = [sys.intern(t) for t in analyzer.tag_terms(name)]
             caps.extend(tag_terms[name])
+        body_terms = [term(t) for t in body]
+        body_terms += analyzer.concepts([*title, *body, *caps])
         docs.append(
             ProductDoc(
                 id=pk,
@@ -132,7 +134,7 @@ def product_docs(products: QuerySet[Product] | None = None) -> list[ProductDoc]:
                 price_max=None if pmax is None else float(pmax),
                 sector_ids=sectors.get(pk, []),
                 title_terms=[term(t) for t in title],
-                body_terms=[term(t) for t in body],
+                body_terms=body_terms,
                 capability_terms=caps,
                 record=records.get(supplier_id, 0.0),
                 tag_count=len(capabilities.get(pk, ())),
@@ -171,6 +173,7 @@ def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
         if tokens is None:
             tokens = stored_tokens(analyzer, title, purpose, requirements, names=[provider])
         t, b = split_stored(tokens)
+        body_terms = [analyzer.canonical(x) for x in b]
         docs.append(
             ScenarioDoc(
                 id=pk,
@@ -179,7 +182,7 @@ def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
                 budget_min=None if bmin is None else float(bmin),
                 budget_max=None if bmax is None else float(bmax),
                 title_terms=[analyzer.canonical(x) for x in t],
-                body_terms=[analyzer.canonical(x) for x in b],
+                body_terms=body_terms + analyzer.concepts([*t, *b]),
             )
         )
     return docs

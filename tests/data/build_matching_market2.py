@@ -432,8 +432,11 @@ def build():
         product(d, need, "prototype")
         product(d, second, "mature")
         product(d, second, rng.choice(["pilot", "prototype"]))
-        others = [t for t in TECHNIQUES if t not in (need, second)]
-        for t in rng.sample(others, 2):
+        # Other techniques a vendor of this sector plausibly offers for the same domain (those other domains
+        # of the sector need): the realistic look-alikes, not nonsense pairs.
+        used = {t for other in DOMAINS if _top(other[1]) == _top(sector) for t in other[3:5]}
+        others = sorted(used - {need, second}) or sorted(set(TECHNIQUES) - {need, second})
+        for t in rng.sample(others, min(2, len(others))) * (2 if len(others) == 1 else 1):
             product(d, t, rng.choice(["mature", "scaled", "pilot"]))
 
     # Broad platforms: dozens of tags and many sectors, generic copy.
