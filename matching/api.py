@@ -39,6 +39,9 @@ class MatchComponents(serializers.Serializer):
     budget = serializers.FloatField()
     record = serializers.FloatField()
     feedback = serializers.FloatField()
+    coverage = serializers.FloatField(default=0.0, help_text="share of the scenario's key terms the product answers")
+    breadth = serializers.FloatField(default=1.0, help_text="1 for a focused product; lower as it claims more")
+    history = serializers.FloatField(default=0.5, help_text="what alike scenarios' outcomes say; 0.5 when nothing")
 
 
 class ExplanationSerializer(serializers.Serializer):

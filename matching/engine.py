@@ -324,9 +324,7 @@ def rank(
             "coverage": index.coverage(q_terms, positions),
             "breadth": index.breadth[positions],
             "history": (
-                precedents.history(index, queries, i, sc.id, positions)
-                if precedents
-                else np.full(len(positions), 0.5)
+                precedents.history(index, queries, i, sc.id, positions) if precedents else np.full(len(positions), 0.5)
             ),
         }
         total = _combine(s, comps)

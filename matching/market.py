@@ -7,15 +7,19 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
+from marketplace.choices import OrganizationKind
 from marketplace.models import OrganizationQualification, Product, Region, Sector
 from scenarios.choices import ScenarioState
 from scenarios.models import Agreement, Scenario
 
 from .analysis import Analyzer, get_analyzer, split_stored, stored_tokens
-from .engine import ProductDoc, ProductIndex, ScenarioDoc, Settings, Taxonomy
+from .choices import FeedbackVerdict
+from .engine import Precedents, ProductDoc, ProductIndex, ScenarioDoc, Settings, Taxonomy
+from .models import MatchFeedback
 
+FEEDBACK_VALUE = {FeedbackVerdict.USEFUL: 1.0, FeedbackVerdict.CONTACTED: 1.0, FeedbackVerdict.NOT_USEFUL: -1.0}
 MATCHED_STATES = [ScenarioState.PUBLISHED]  # open for proposals: what suppliers may be shown
 RUNNING_STATES = [ScenarioState.IN_COOPERATION, ScenarioState.BENCHMARK, ScenarioState.DEMONSTRATION]
 BATCH = 2000
@@ -186,3 +190,48 @@ def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
             )
         )
     return docs
+
+
+# What a signed agreement says of its suppliers' products for alike scenarios; running cooperation says more.
+AGREEMENT_OUTCOME = {"signed": 0.6, "running": 1.0}
+
+
+def counted_feedback() -> Q:
+    """The marks that rank: only the scenario's provider and the staff speak for the scenario's needs; a
+    supplier marking its own product "useful" would be ranking itself."""
+    return Q(organization_id=F("scenario__provider_id")) | Q(
+        organization__kind__in=[OrganizationKind.CITY_OFFICE, OrganizationKind.LINK_OFFICE]
+    )
+
+
+def precedent_outcomes() -> dict[int, dict[int, float]]:
+    """What happened on every scenario, as {scenario id: {product id: value in [−1, 1]}}: the marks of its
+    provider and staff (useful and contacted +1, not useful −1; a supplier's marks on its own products count
+    for nothing) and its agreements (their products, or when none is named the suppliers' active products:
+    +0.6 signed, +1 once the cooperation runs). The strongest word on a pair wins."""
+    said: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for sid, pid, verdict in MatchFeedback.objects.filter(counted_feedback()).values_list(
+        "scenario_id", "product_id", "verdict"
+    ):
+        said[sid][pid].append(FEEDBACK_VALUE[verdict])
+    out = {sid: {pid: sum(v) / len(v) for pid, v in products.items()} for sid, products in said.items()}
+    named = defaultdict(set)
+    for agreement_id, pid in Agreement.products.through.objects.values_list("agreement_id", "product_id"):
+        named[agreement_id].add(pid)
+    active = defaultdict(set)
+    for pid, supplier_id in Product.objects.filter(is_active=True).values_list("pk", "supplier_id"):
+        active[supplier_id].add(pid)
+    for agreement_id, sid, state, supplier_id in Agreement.objects.values_list(
+        "pk", "scenario_id", "scenario__state", "suppliers"
+    ):
+        value = AGREEMENT_OUTCOME["running" if state in RUNNING_STATES else "signed"]
+        for pid in named[agreement_id] or (active[supplier_id] if supplier_id else ()):
+            marks = out.setdefault(sid, {})
+            marks[pid] = max(marks.get(pid, -1.0), value)
+    return out
+
+
+def load_precedents(index: ProductIndex) -> Precedents:
+    outcomes = precedent_outcomes()
+    docs = scenario_docs(Scenario.objects.filter(pk__in=list(outcomes)))
+    return Precedents.build(index, docs, outcomes)

@@ -13,13 +13,12 @@ from functools import partial
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.errors import DomainError, NotFound, PermissionDenied, full_clean_or_refuse
-from marketplace.choices import OrganizationKind
 from marketplace.models import Product
 from marketplace.selectors import actor_for
 from outbox import services as outbox
@@ -29,12 +28,11 @@ from scenarios.policies import is_insider, scenario_is_visible_to
 from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
 from .engine import COMPONENTS, ProductIndex, Ranked, rank
-from .market import load_index, matchable_scenarios, scenario_docs
+from .market import FEEDBACK_VALUE, counted_feedback, load_index, matchable_scenarios, scenario_docs
 from .models import Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
 
 _index_lock = threading.Lock()
 _index: tuple[tuple, ProductIndex] | None = None
-FEEDBACK_VALUE = {FeedbackVerdict.USEFUL: 1.0, FeedbackVerdict.CONTACTED: 1.0, FeedbackVerdict.NOT_USEFUL: -1.0}
 
 
 def engine_version() -> str:
@@ -70,11 +68,7 @@ def forget_index() -> None:
 # --- writing results -------------------------------------------------------------------------------------
 def feedback_for(scenario_ids: list[int]) -> dict[int, dict[int, float]]:
     marks: dict[int, dict[int, list[float]]] = {}
-    # Only the scenario's provider and the staff speak for the scenario's needs; a supplier marking its own
-    # product "useful" would be ranking itself.
-    counted = Q(organization_id=F("scenario__provider_id")) | Q(
-        organization__kind__in=[OrganizationKind.CITY_OFFICE, OrganizationKind.LINK_OFFICE]
-    )
+    counted = counted_feedback()
     rows = MatchFeedback.objects.filter(counted, scenario_id__in=scenario_ids).values_list(
         "scenario_id", "product_id", "verdict"
     )
@@ -195,7 +189,7 @@ def rematch_scenarios(scenario_ids: list[int], *, run: MatchRun | None = None) -
     def work(index: ProductIndex) -> int:
         open_ids = list(matchable_scenarios().filter(pk__in=scenario_ids).values_list("pk", flat=True))
         docs = scenario_docs(Scenario.objects.filter(pk__in=open_ids))
-        ranked = rank(index, docs, feedback=feedback_for(open_ids))
+        ranked = rank(index, docs, feedback=feedback_for(open_ids), precedents=load_precedents(index))
         with transaction.atomic():
             Match.objects.filter(scenario_id__in=set(scenario_ids) - set(open_ids)).delete()
             return write_results(index, ranked, run.pk if run else None)
@@ -262,7 +256,7 @@ def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex) -> int | None:
     started = time.perf_counter()
     scenarios = matchable_scenarios().filter(pk__range=(chunk.first_scenario_id, chunk.last_scenario_id))
     docs = scenario_docs(scenarios)
-    ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs]))
+    ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs]), precedents=load_precedents(index))
     computed = time.perf_counter()
     with transaction.atomic():
         locked = MatchRunChunk.objects.select_for_update().filter(pk=chunk.pk, done_at__isnull=True).first()

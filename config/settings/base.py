@@ -238,7 +238,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # --- Matching (see README "How matching ranks") --------------------------------------------------------
 MATCHING = {
-    "ENGINE_VERSION": "bm25-struct-1",
+    "ENGINE_VERSION": "bm25f-gated-2",
     "TOP_K": env.int("MATCHING_TOP_K", default=50),
     "CANDIDATES": 200,  # text candidates re-ranked with the structured signals
     "TEXT_GATE": 0.25,  # structured signals count fully once the text score reaches this share of the best
@@ -250,14 +250,14 @@ MATCHING = {
         "region": 0.05,
         "budget": 0.03,
         "record": 0.04,
-        "feedback": 0.06,
-        "history": 0.06,
+        "feedback": 0.15,
+        "history": 0.10,
     },
     "COVERAGE": 0.4,  # share of relevance from requirement coverage (the scenario's distinct key terms answered)
-    "SECTOR_FLOOR": 0.4,  # what a product of another domain keeps of its relevance
+    "SECTOR_FLOOR": 0.2,  # what a product of another domain keeps of its relevance
     # a product claiming more sectors or tags than this is weaker evidence for each: (allowed / claimed) ** power
-    "BREADTH": {"sectors": 3, "tags": 12, "power": 0.5},
-    "PRECEDENT_MIN": 0.2,  # how alike (cosine) another scenario must be for its outcomes to count here
+    "BREADTH": {"sectors": 3, "tags": 12, "power": 1.0},
+    "PRECEDENT_MIN": 0.3,  # how alike (cosine) another scenario must be for its outcomes to count here
     "BM25_K1": 1.2,
     "BM25_B": 0.75,
     "MAX_DF": 0.25,  # a term in more than this share of products says too little to be searched on
