@@ -28,7 +28,7 @@ from scenarios.policies import is_insider, scenario_is_visible_to
 from .analysis import get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
 from .engine import COMPONENTS, ProductIndex, Ranked, rank
-from .market import FEEDBACK_VALUE, counted_feedback, load_index, matchable_scenarios, scenario_docs
+from .market import FEEDBACK_VALUE, counted_feedback, load_index, load_precedents, matchable_scenarios, scenario_docs
 from .models import Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
 
 _index_lock = threading.Lock()

@@ -80,18 +80,19 @@ class Command(BaseCommand):
         return results
 
     def _print(self, results, *, as_json):
-        results = dict(results)
-        replayed = {k: results.pop(k) for k in list(results) if k.startswith("replay")}
         if as_json:
             self.stdout.write(json.dumps(results))
             return
+        results = dict(results)
+        replayed = {k: results.pop(k) for k in list(results) if k.startswith("replay")}
         self.stdout.write(f"{'ranker':<12} {'nDCG@10':>8} {'P@5':>7} {'MRR':>7}  scenarios")
         for name, m in results.items():
             self.stdout.write(f"{name:<12} {m['ndcg@10']:>8.4f} {m['p@5']:>7.4f} {m['mrr']:>7.4f}  {m['scenarios']}")
         if replayed:
-            self.stdout.write("feedback replay: half the scenarios' grades given as feedback; nDCG@10 of the other half")
+            self.stdout.write("feedback replay: half the scenarios' grades given as feedback")
             for name, m in replayed.items():
-                self.stdout.write(f"  {name:<24} {m['ndcg@10']:>8.4f} {m['p@5']:>7.4f} {m['mrr']:>7.4f}  {m['scenarios']}")
+                line = f"{m['ndcg@10']:>8.4f} {m['p@5']:>7.4f} {m['mrr']:>7.4f}  {m['scenarios']}"
+                self.stdout.write(f"  {name:<24} {line}")
 
 
 def feedback_replay(index, scenarios, graded, key_of_scenario, key_of_product) -> dict[str, dict]:
