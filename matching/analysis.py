@@ -172,7 +172,6 @@ def _dictionary() -> tuple[dict[str, str], list[str]]:
     words += [
         tag.lower() for tag in Capability.objects.values_list("name", flat=True) if not any(c.isspace() for c in tag)
     ]
-    words += list(concept_lexicon())
     return synonyms, words
 
 

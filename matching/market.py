@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from marketplace.choices import OrganizationKind
 from marketplace.models import OrganizationQualification, Product, Region, Sector
@@ -204,11 +204,12 @@ def counted_feedback() -> Q:
     )
 
 
-def precedent_outcomes() -> dict[int, dict[int, float]]:
+def precedent_outcomes(products_of_supplier=None) -> dict[int, dict[int, float]]:
     """What happened on every scenario, as {scenario id: {product id: value in [−1, 1]}}: the marks of its
     provider and staff (useful and contacted +1, not useful −1; a supplier's marks on its own products count
     for nothing) and its agreements (their products, or when none is named the suppliers' active products:
-    +0.6 signed, +1 once the cooperation runs). The strongest word on a pair wins."""
+    +0.6 signed, +1 once the cooperation runs). The strongest word on a pair wins. `products_of_supplier`
+    maps a supplier to its active products (read from the database when not given)."""
     said: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for sid, pid, verdict in MatchFeedback.objects.filter(counted_feedback()).values_list(
         "scenario_id", "product_id", "verdict"
@@ -218,20 +219,42 @@ def precedent_outcomes() -> dict[int, dict[int, float]]:
     named = defaultdict(set)
     for agreement_id, pid in Agreement.products.through.objects.values_list("agreement_id", "product_id"):
         named[agreement_id].add(pid)
-    active = defaultdict(set)
-    for pid, supplier_id in Product.objects.filter(is_active=True).values_list("pk", "supplier_id"):
-        active[supplier_id].add(pid)
+    if products_of_supplier is None:
+        products_of_supplier = defaultdict(list)
+        for pid, supplier_id in Product.objects.filter(is_active=True).values_list("pk", "supplier_id"):
+            products_of_supplier[supplier_id].append(pid)
     for agreement_id, sid, state, supplier_id in Agreement.objects.values_list(
         "pk", "scenario_id", "scenario__state", "suppliers"
     ):
         value = AGREEMENT_OUTCOME["running" if state in RUNNING_STATES else "signed"]
-        for pid in named[agreement_id] or (active[supplier_id] if supplier_id else ()):
+        for pid in named[agreement_id] or (products_of_supplier.get(supplier_id, ()) if supplier_id else ()):
             marks = out.setdefault(sid, {})
             marks[pid] = max(marks.get(pid, -1.0), value)
     return out
 
 
+_precedents: tuple[tuple, Precedents] | None = None
+
+
+def _precedent_stamp(index: ProductIndex) -> tuple:
+    """What the precedents were built from, in one aggregate query each: the index, the marks and the
+    agreements (a scenario that starts cooperation changes an agreement's weight: its state is stamped too)."""
+    marks = MatchFeedback.objects.aggregate(n=Count("pk"), last=Max("created_at"))
+    deals = Agreement.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("scenario__updated_at"))
+    return (id(index), marks["n"], marks["last"], deals["n"], deals["last"], deals["changed"])
+
+
 def load_precedents(index: ProductIndex) -> Precedents:
-    outcomes = precedent_outcomes()
+    """The precedents for ranking against this index, rebuilt only when a mark or an agreement changed."""
+    global _precedents
+    stamp = _precedent_stamp(index)
+    if _precedents is not None and _precedents[0] == stamp:
+        return _precedents[1]
+    products_of_supplier = defaultdict(list)
+    for pid, supplier_id in zip(index.product_ids.tolist(), index.supplier_ids.tolist(), strict=True):
+        products_of_supplier[supplier_id].append(pid)
+    outcomes = precedent_outcomes(products_of_supplier)
     docs = scenario_docs(Scenario.objects.filter(pk__in=list(outcomes)))
-    return Precedents.build(index, docs, outcomes)
+    built = Precedents.build(index, docs, outcomes)
+    _precedents = (stamp, built)
+    return built

@@ -6,7 +6,9 @@
 - incremental_p50_ms / _p95_ms: one newly published scenario ranked and stored against the warm index;
 - search_p95_ms: the ranked search over the whole scenario table (hits counted, the first page in relevance
   order, as the list endpoint runs it), and search_api_p95_ms: the whole `GET /api/v1/scenarios/?q=…`;
-- speedup_vs_naive: the engine's time per scenario against the pair-by-pair scorer's, on a sample.
+- speedup_vs_naive: the engine's time per scenario against the pair-by-pair scorer's, on a sample;
+- bm25s_s: in the same run, on the same texts, the bm25s library indexing the products and retrieving the top
+  50 of every open scenario (bare BM25, the yardstick), with compute_vs_bm25s and full_rematch_vs_bm25s.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         synthetic.generate(scenarios=max(scenarios, search_scenarios), products=products, published=scenarios)
         out = {"scenarios": scenarios, "products": products, "load_s": round(time.perf_counter() - started, 1)}
+        out |= self._bm25s()
         out |= self._full_rematch()
         services.forget_index()
         index_started = time.perf_counter()
@@ -86,7 +89,40 @@ class Command(BaseCommand):
         out |= self._incremental(incremental)
         out |= self._search(searches)
         out |= self._against_naive(index, naive)
+        if out.get("bm25s_s"):
+            out["compute_vs_bm25s"] = round(out["compute_s"] / out["bm25s_s"], 2)
+            out["full_rematch_vs_bm25s"] = round(out["full_rematch_s"] / out["bm25s_s"], 2)
         print(json.dumps(out))
+
+    def _bm25s(self) -> dict:
+        """Bare BM25 by the bm25s library on the texts the engine ranks: the products' stored words (name,
+        description) and capability tags, each open scenario's words as the query, top 50."""
+        try:
+            import bm25s
+        except ImportError:
+            self.stderr.write("bm25s is not installed (pip install -e '.[dev]'): bm25s_s left out")
+            return {}
+        from marketplace.models import Product
+        from matching.analysis import split_stored
+
+        tags: dict[int, list[str]] = {}
+        for pid, name in Product.capabilities.through.objects.values_list("product_id", "capability__name"):
+            tags.setdefault(pid, []).append(name.lower())
+        corpus = []
+        for pid, tokens in Product.objects.filter(is_active=True).order_by("pk").values_list("pk", "search_tokens"):
+            title, body = split_stored(tokens)
+            corpus.append(title + body + tags.get(pid, []))
+        queries = []
+        for tokens in matchable_scenarios().order_by("pk").values_list("search_tokens", flat=True):
+            title, body = split_stored(tokens)
+            queries.append(title + body)
+        started = time.perf_counter()
+        retriever = bm25s.BM25(k1=settings.MATCHING["BM25_K1"], b=settings.MATCHING["BM25_B"])
+        retriever.index(corpus, show_progress=False)
+        known = retriever.vocab_dict
+        asked = [[t for t in q if t in known] or [""] for q in queries]
+        retriever.retrieve(asked, k=min(50, len(corpus)), show_progress=False, n_threads=1)
+        return {"bm25s_s": round(time.perf_counter() - started, 2)}
 
     def _full_rematch(self) -> dict:
         if connection.vendor == "postgresql":
