@@ -257,35 +257,119 @@ DOMAINS = [
     ("pv", "manufacturing.02", ["光伏组件", "隐裂", "电池片", "EL图像"], "vision", "predictive", "组件车间"),
     ("textile", "manufacturing.02", ["坯布", "断经断纬", "织物", "织机"], "vision", "scheduling", "织造车间"),
     ("windgear", "manufacturing.03", ["风电机组齿轮箱", "轴承磨损", "主轴", "风场"], "predictive", "drone", "风电场"),
-    ("spindle", "manufacturing.03", ["数控机床主轴", "刀具磨损", "加工中心", "机加"], "predictive", "vision", "机加车间"),
+    (
+        "spindle",
+        "manufacturing.03",
+        ["数控机床主轴", "刀具磨损", "加工中心", "机加"],
+        "predictive",
+        "vision",
+        "机加车间",
+    ),
     ("pump", "manufacturing.03", ["供水泵组", "电机过热", "泵站", "水厂"], "predictive", "digital_twin", "泵站"),
     ("stacker", "manufacturing.04", ["立体仓库", "库位", "堆垛机", "出入库"], "scheduling", "agv", "成品仓库"),
     ("material", "manufacturing.08", ["产线物料", "缺料停线", "料箱", "工位"], "agv", "scheduling", "装配车间"),
-    ("chempark", "manufacturing.09", ["危化品储罐", "泄漏", "反应釜", "化工园区"], "forecast", "video_behavior", "化工园区"),
-    ("kiln", "manufacturing.01", ["窑炉工艺参数", "能耗偏高", "良品率", "烧成"], "forecast", "digital_twin", "陶瓷窑炉"),
+    (
+        "chempark",
+        "manufacturing.09",
+        ["危化品储罐", "泄漏", "反应釜", "化工园区"],
+        "forecast",
+        "video_behavior",
+        "化工园区",
+    ),
+    (
+        "kiln",
+        "manufacturing.01",
+        ["窑炉工艺参数", "能耗偏高", "良品率", "烧成"],
+        "forecast",
+        "digital_twin",
+        "陶瓷窑炉",
+    ),
     ("powerline", "emergency.03", ["输电线路", "绝缘子破损", "杆塔", "导线"], "drone", "vision", "输电线路"),
-    ("tunnel", "emergency.05", ["综合管廊", "电缆舱积水", "管廊舱室", "隧道"], "robot_patrol", "digital_twin", "综合管廊"),
+    (
+        "tunnel",
+        "emergency.05",
+        ["综合管廊", "电缆舱积水", "管廊舱室", "隧道"],
+        "robot_patrol",
+        "digital_twin",
+        "综合管廊",
+    ),
     ("forest", "emergency.06", ["林区", "火点烟雾", "林草", "瞭望塔"], "remote_sensing", "drone", "林区"),
     ("flood", "emergency.08", ["山洪沟道", "泥石流", "降雨", "隐患点"], "forecast", "remote_sensing", "山区乡镇"),
-    ("worksite", "emergency.10", ["施工现场", "未戴安全帽", "高处作业", "塔吊"], "video_behavior", "wearable", "在建工地"),
+    (
+        "worksite",
+        "emergency.10",
+        ["施工现场", "未戴安全帽", "高处作业", "塔吊"],
+        "video_behavior",
+        "wearable",
+        "在建工地",
+    ),
     ("mine", "emergency.09", ["煤矿井下", "瓦斯超限", "采掘工作面", "矿井"], "forecast", "video_behavior", "煤矿"),
     ("rescue", "emergency.01", ["倒塌废墟", "被困人员", "生命探测", "搜救"], "robot_patrol", "drone", "救援队"),
     ("airdrop", "emergency.13", ["应急物资", "道路中断", "山区投送", "载重"], "drone", "scheduling", "偏远山区"),
     ("elderhome", "livelihood.02", ["独居老人居家", "夜间跌倒", "居家", "社区"], "wearable", "video_behavior", "社区"),
     ("chronic", "livelihood.03", ["慢病患者", "血压异常", "随访", "高血压"], "wearable", "llm_qa", "基层卫生院"),
     ("carehome", "livelihood.04", ["养老院失能老人", "孤独无人陪", "照护", "护理员"], "speech", "wearable", "养老院"),
-    ("kitchen", "livelihood.09", ["餐饮后厨", "未戴口罩", "明厨亮灶", "后厨"], "video_behavior", "knowledge_graph", "餐饮单位"),
+    (
+        "kitchen",
+        "livelihood.09",
+        ["餐饮后厨", "未戴口罩", "明厨亮灶", "后厨"],
+        "video_behavior",
+        "knowledge_graph",
+        "餐饮单位",
+    ),
     ("elevator", "livelihood.11", ["电梯", "困人故障", "特种设备", "维保"], "forecast", "video_behavior", "小区电梯"),
     ("lung", "livelihood.07", ["胸部CT", "肺结节", "影像科", "基层医院"], "med_imaging", "llm_qa", "县级医院"),
     ("scenic", "commerce_tourism.05", ["景区游客咨询", "高峰排队", "门票", "游客"], "llm_qa", "speech", "景区"),
     ("museum", "commerce_tourism.04", ["博物馆展品", "讲解员不足", "文物", "展厅"], "speech", "llm_qa", "博物馆"),
     ("checkout", "commerce_tourism.03", ["商超商品", "收银排队", "货架", "盘点"], "vision", "scheduling", "连锁超市"),
-    ("delivery", "commerce_tourism.08", ["末端快递配送", "配送延误", "社区配送", "快递"], "scheduling", "agv", "快递网点"),
-    ("govqa", "city_governance.02", ["政务服务事项", "办事指南", "12345热线", "窗口"], "llm_qa", "knowledge_graph", "政务服务中心"),
-    ("signal", "city_governance.03", ["路口信号灯", "早晚高峰拥堵", "车流", "主干道"], "forecast", "video_behavior", "城区主干道"),
-    ("cityevent", "city_governance.06", ["市容市貌", "占道经营", "暴露垃圾", "街面"], "video_behavior", "knowledge_graph", "城区街道"),
-    ("building", "city_governance.05", ["城市建筑", "违法建设", "楼栋", "房屋"], "remote_sensing", "digital_twin", "城区"),
-    ("market", "city_governance.01", ["经营主体", "虚假宣传", "网络交易", "商户"], "knowledge_graph", "ocr_doc", "市场监管局"),
+    (
+        "delivery",
+        "commerce_tourism.08",
+        ["末端快递配送", "配送延误", "社区配送", "快递"],
+        "scheduling",
+        "agv",
+        "快递网点",
+    ),
+    (
+        "govqa",
+        "city_governance.02",
+        ["政务服务事项", "办事指南", "12345热线", "窗口"],
+        "llm_qa",
+        "knowledge_graph",
+        "政务服务中心",
+    ),
+    (
+        "signal",
+        "city_governance.03",
+        ["路口信号灯", "早晚高峰拥堵", "车流", "主干道"],
+        "forecast",
+        "video_behavior",
+        "城区主干道",
+    ),
+    (
+        "cityevent",
+        "city_governance.06",
+        ["市容市貌", "占道经营", "暴露垃圾", "街面"],
+        "video_behavior",
+        "knowledge_graph",
+        "城区街道",
+    ),
+    (
+        "building",
+        "city_governance.05",
+        ["城市建筑", "违法建设", "楼栋", "房屋"],
+        "remote_sensing",
+        "digital_twin",
+        "城区",
+    ),
+    (
+        "market",
+        "city_governance.01",
+        ["经营主体", "虚假宣传", "网络交易", "商户"],
+        "knowledge_graph",
+        "ocr_doc",
+        "市场监管局",
+    ),
     ("tea", "agriculture", ["茶园", "茶树病虫害", "茶叶", "采摘"], "vision", "drone", "茶园基地"),
     ("pig", "agriculture", ["生猪养殖", "猪只体况", "猪舍", "母猪"], "vision", "forecast", "养殖场"),
     ("archive", "government_services", ["档案卷宗", "纸质材料", "公文", "扫描件"], "ocr_doc", "llm_qa", "档案馆"),
@@ -354,7 +438,13 @@ def build():
         nonlocal serial
         serial += 1
         key = f"m2-o{serial}"
-        org = {"key": key, "name": name, "credit_code": make_credit_code(region, serial), "kind": kind, "region": region}
+        org = {
+            "key": key,
+            "name": name,
+            "credit_code": make_credit_code(region, serial),
+            "kind": kind,
+            "region": region,
+        }
         if kind == "supplier":
             org["qualifications"] = list(quals)
         orgs.append(org)
@@ -364,7 +454,9 @@ def build():
     for i in range(90):
         region = cities[0] if i % 3 == 0 else rng.choice(cities)
         decoy = rng.choice(NAME_DECOYS) if rng.random() < 0.5 else ""
-        name = f"{CITIES[region]}{rng.choice(BRANDS)}{decoy}{rng.choice(SUPPLIER_WORDS)}{'技术' if i % 2 else ''}有限公司"
+        name = (
+            f"{CITIES[region]}{rng.choice(BRANDS)}{decoy}{rng.choice(SUPPLIER_WORDS)}{'技术' if i % 2 else ''}有限公司"
+        )
         name = name.replace("有限公司", f"{i:02d}号有限公司") if any(o["name"] == name for o in orgs) else name
         quals = rng.sample(["high_tech", "tech_sme", "specialized_sme", "little_giant"], rng.randint(0, 2))
         suppliers.append((new_org(name, region, "supplier", quals), name, region))
@@ -391,7 +483,7 @@ def build():
         sentences.append(fill(rng.choice(BENEFITS), objects, extra))
         sentences.append(fill(rng.choice(BOILERPLATE), objects, extra))
         description = "。".join(s.rstrip("。") for s in sentences if s) + "。"
-        tags = rng.sample(t["tags"], 3) + [objects[2]] + rng.sample(GENERIC_TAGS, rng.randint(0, 2))
+        tags = [*rng.sample(t["tags"], 3), objects[2], *rng.sample(GENERIC_TAGS, rng.randint(0, 2))]
         price = rng.choice([(20, 80), (50, 200), (100, 400), (10, 40), (150, 600)])
         # Vendors choose sectors loosely: some only the top-level sector, some add a neighbour or another one.
         sectors, roll = [sector], rng.random()
@@ -448,8 +540,9 @@ def build():
         tags = [tag for t in techniques for tag in TECHNIQUES[t]["tags"]] + rng.sample(GENERIC_TAGS, 10)
         words = [o for d in rng.sample(DOMAINS, 6) for o in d[2][:2]]
         name = f"{rng.choice(BRANDS)}{rng.choice(PLATFORM_NAMES)}"
+        offered = "、".join(TECHNIQUES[t]["names"][0] for t in techniques)
         description = (
-            f"{name}是面向政府与企业的一站式人工智能平台，集成{'、'.join(TECHNIQUES[t]['names'][0] for t in techniques)}等能力，"
+            f"{name}是面向政府与企业的一站式人工智能平台，集成{offered}等能力，"
             f"覆盖{'、'.join(words)}等上百个应用场景，提供算法训练、模型管理、数据治理与可视化大屏，"
             f"助力客户{rng.choice(TECHNIQUES[techniques[0]]['wants'])}、{rng.choice(TECHNIQUES[techniques[1]]['wants'])}。"
             f"本平台由{supplier[1]}打造，已服务客户超过300家。"
@@ -501,7 +594,9 @@ def build():
                     "category": "government" if copy == 0 else "industry",
                     "sector": sector,
                     "purpose": fill(SCENARIO_PURPOSES[(n + 2 * copy) % len(SCENARIO_PURPOSES)], objects, extra),
-                    "requirements": fill(SCENARIO_REQUIREMENTS[(n + copy) % len(SCENARIO_REQUIREMENTS)], objects, extra),
+                    "requirements": fill(
+                        SCENARIO_REQUIREMENTS[(n + copy) % len(SCENARIO_REQUIREMENTS)], objects, extra
+                    ),
                     "cooperation_mode": "procurement" if copy == 0 else "pilot",
                     "budget_min": 50,
                     "budget_max": 300,
@@ -519,7 +614,11 @@ def build():
     (here / "matching_market2.json").write_text(json.dumps(market, ensure_ascii=False, indent=1), encoding="utf-8")
     (here / "matching_market2_labels.json").write_text(
         json.dumps(
-            {"format": "ai-scenario-market-labels/1", "grades": "0 irrelevant … 3 exactly what is asked", "labels": labels},
+            {
+                "format": "ai-scenario-market-labels/1",
+                "grades": "0 irrelevant … 3 exactly what is asked",
+                "labels": labels,
+            },
             ensure_ascii=False,
             indent=1,
         ),

@@ -13,8 +13,8 @@ from marketplace import services as market_services
 from marketplace.choices import OrganizationKind as K
 from matching import services, tasks
 from matching.analysis import get_analyzer, stored_tokens
-from matching.engine import COMPONENTS
 from matching.choices import RunStatus
+from matching.engine import COMPONENTS
 from matching.models import Match, MatchFeedback, MatchRun, Synonym
 from tests.factories import ProductFactory, ScenarioFactory, member_of, region, sector
 
@@ -443,7 +443,7 @@ def _alike_pair():
 
 
 def test_not_useful_on_one_scenario_lowers_the_product_for_alike_scenarios_only_from_the_provider():
-    a, b, first, second = _alike_pair()
+    a, _b, first, second = _alike_pair()
     services.rematch_scenarios([second.pk])
     before = Match.objects.get(scenario=second, product=a)
     assert before.components["history"] == 0.5
@@ -461,7 +461,7 @@ def test_not_useful_on_one_scenario_lowers_the_product_for_alike_scenarios_only_
 def test_a_signed_agreement_raises_the_supplier_for_alike_scenarios():
     from scenarios.models import Agreement
 
-    a, b, first, second = _alike_pair()
+    _a, b, first, second = _alike_pair()
     services.rematch_scenarios([second.pk])
     before = Match.objects.get(scenario=second, product=b).score
     agreement = Agreement.objects.create(scenario=first, signed_on="2026-11-01")
