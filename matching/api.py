@@ -44,6 +44,12 @@ class MatchComponents(serializers.Serializer):
     history = serializers.FloatField(default=0.5, help_text="what alike scenarios' outcomes say; 0.5 when nothing")
 
 
+class SignalSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="the component's key, as in `components`")
+    label = serializers.CharField(help_text="its name in the reader's language")
+    value = serializers.FloatField()
+
+
 class ExplanationSerializer(serializers.Serializer):
     """A match in words: one sentence (e.g. "同属机器视觉与检测；共同关键词：缺陷检测、表面；本地企业"), the
     sector fit (2 same sub-area, 1 same sector, 0 another), the shared key terms (whole words of the
@@ -54,6 +60,7 @@ class ExplanationSerializer(serializers.Serializer):
     terms = serializers.ListField(child=serializers.CharField())
     local = serializers.BooleanField()
     strength = serializers.IntegerField()
+    signals = SignalSerializer(many=True)
 
 
 class Explained(serializers.Serializer):
@@ -68,6 +75,7 @@ class Explained(serializers.Serializer):
             "terms": e.terms,
             "local": e.local,
             "strength": e.strength,
+            "signals": [{"name": x.name, "label": x.label, "value": x.value} for x in e.signals],
         }
 
 

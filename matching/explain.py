@@ -8,8 +8,33 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .engine import COMPONENTS
 
 from .analysis import get_analyzer
+
+
+# The engine's components as a person calls them (the API keeps the English keys beside these labels).
+COMPONENT_LABELS = {
+    "text": gettext_lazy("文本相关度"),
+    "sector": gettext_lazy("行业契合度"),
+    "region": gettext_lazy("地域"),
+    "maturity": gettext_lazy("产品成熟度"),
+    "budget": gettext_lazy("预算契合度"),
+    "record": gettext_lazy("履约记录"),
+    "feedback": gettext_lazy("需求方评价"),
+    "coverage": gettext_lazy("需求覆盖度"),
+    "breadth": gettext_lazy("专注度"),
+    "history": gettext_lazy("同类场景成效"),
+}
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    label: str
+    value: float
 
 
 @dataclass(frozen=True)
@@ -19,6 +44,7 @@ class Explanation:
     terms: list[str]
     local: bool
     strength: int  # 0–100, for a bar
+    signals: tuple[Signal, ...] = ()  # each component, named in the reader's language
 
     @property
     def sentence(self) -> str:
@@ -71,4 +97,9 @@ def explain(match, scenario_words: frozenset[str] | None = None, limit: int = 6)
         terms=terms,
         local=match.supplier.region_id == scenario.region_id,
         strength=max(0, min(100, round(match.score * 100))),
+        signals=tuple(
+            Signal(name, str(COMPONENT_LABELS[name]), float(match.components[name]))
+            for name in COMPONENTS
+            if isinstance(match.components, dict) and name in match.components
+        ),
     )

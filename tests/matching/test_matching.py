@@ -485,3 +485,17 @@ def test_no_explanation_term_is_a_fragment_of_a_longer_word_in_either_text():
         terms = explain(match).terms
         assert terms and all(t in words_both for t in terms), (terms, words_both)
         assert not any(t.startswith("~") for t in terms)
+
+
+def test_the_explanation_names_every_component_in_the_readers_language(city_staff):
+    product("缺陷检测系统", "外观缺陷检测")
+    scenario = published("外观缺陷检测", "外观缺陷", region_code="510100")
+    services.rematch_scenarios([scenario.pk])
+    client = APIClient()
+    client.force_authenticate(city_staff)
+    explanation = client.get(f"/api/v1/scenarios/{scenario.pk}/matches/").json()[0]["explanation"]
+    assert [s["name"] for s in explanation["signals"]] == list(COMPONENTS)
+    assert {s["label"] for s in explanation["signals"]} >= {"文本相关度", "需求覆盖度", "同类场景成效"}
+    english = client.get(f"/api/v1/scenarios/{scenario.pk}/matches/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "Requirement coverage" in {s["label"] for s in english[0]["explanation"]["signals"]}
+    assert "；" in explanation["sentence"] and "~" not in explanation["sentence"]
