@@ -140,22 +140,30 @@ def split_stored(tokens: str | None) -> tuple[list[str], list[str]]:
     return title.split(), body.split()
 
 
-def _dictionary_stamp() -> tuple:
-    """A cheap fingerprint of the dictionary's sources, in one query: it changes when a synonym is added,
-    edited or removed, or a sector or capability tag is added or removed."""
-    from django.db import connection
-
+def dictionary_stamp_sql() -> list[str]:
+    """A cheap fingerprint of the dictionary's sources, as sub-selects (asked together with other stamps in one
+    query): it changes when a synonym is added, edited or removed, or a sector or capability tag is added or
+    removed."""
     from marketplace.models import Capability, Sector
 
     from .models import Synonym
 
     synonym, sector, capability = (m._meta.db_table for m in (Synonym, Sector, Capability))
+    return [
+        f"(SELECT COUNT(*) FROM {synonym})",
+        f"(SELECT MAX(updated_at) FROM {synonym})",
+        f"(SELECT COUNT(*) FROM {sector})",
+        f"(SELECT MAX(id) FROM {sector})",
+        f"(SELECT COUNT(*) FROM {capability})",
+        f"(SELECT MAX(id) FROM {capability})",
+    ]
+
+
+def _dictionary_stamp() -> tuple:
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {synonym}), (SELECT MAX(updated_at) FROM {synonym}), "
-            f"(SELECT COUNT(*) FROM {sector}), (SELECT MAX(id) FROM {sector}), "
-            f"(SELECT COUNT(*) FROM {capability}), (SELECT MAX(id) FROM {capability})"
-        )
+        cursor.execute("SELECT " + ", ".join(dictionary_stamp_sql()))
         return tuple(cursor.fetchone())
 
 
@@ -175,11 +183,18 @@ def _dictionary() -> tuple[dict[str, str], list[str]]:
     return synonyms, words
 
 
-def get_analyzer() -> Analyzer:
+def checked_analyzer() -> Analyzer:
+    """The analyzer `get_analyzer` last checked against the database (for a caller that has just asked it, as
+    the matcher's stamps do): no query."""
+    return _current or get_analyzer()
+
+
+def get_analyzer(stamp: tuple | None = None) -> Analyzer:
     """The analyzer for the dictionary as it is in the database now (rebuilt when the link office changes the
-    synonyms, the taxonomy or the capability tags; the check is one small query)."""
+    synonyms, the taxonomy or the capability tags; the check is one small query, or none when the caller read
+    `dictionary_stamp_sql` with its own)."""
     global _current
-    stamp = _dictionary_stamp()
+    stamp = tuple(stamp) if stamp is not None else _dictionary_stamp()
     with _lock:
         if _current is None or _current.stamp != stamp:
             synonyms, words = _dictionary()

@@ -171,9 +171,6 @@ class ProductIndex:
         bm25.data = self.idf[tf.indices] * tf.data * (k1 + 1) / (tf.data + norm)
         self.weights = bm25.tocsr()
         self.weights_t = bm25.T.tocsr()
-        presence = tf.copy()
-        presence.data[:] = 1.0
-        self.presence_t = presence.T.tocsr()
         self.searchable = df <= max(self.settings.max_df * n, 5)
 
     def _breadth(self) -> np.ndarray:
@@ -199,14 +196,16 @@ class ProductIndex:
             vals.extend(1.0 + math.log(c) if c >= 1 else c for c in counts.values())
         return sparse.csr_matrix((vals, (rows, cols)), shape=(len(scenarios), self.weights.shape[1]))
 
-    def coverage(self, term_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    def coverage(self, term_ids: np.ndarray, positions: np.ndarray, postings: sparse.csr_matrix) -> np.ndarray:
         """The share of the scenario's distinct key terms (weighted by their idf) each product's text answers:
-        a product that names three of the scenario's concepts beats one that repeats one of them."""
+        a product that names three of the scenario's concepts beats one that repeats one of them. `postings`
+        are the terms' rows of `weights_t`, already gathered for the text score."""
         idf = self.idf[term_ids]
         total = idf.sum()
         if not total:
             return np.zeros(len(positions))
-        return (idf @ self.presence_t[term_ids])[positions] / total
+        present = sparse.csr_matrix((np.ones_like(postings.data), postings.indices, postings.indptr), postings.shape)
+        return (idf @ present)[positions] / total
 
     # --- structured signals -------------------------------------------------------------------------
     def _build_sectors(self, n: int) -> None:
@@ -224,6 +223,14 @@ class ProductIndex:
         cached = self._sector_fit_cache.get(sector_id)
         if cached is not None:
             return cached
+        column = self._sector_column(sector_id)
+        best = np.asarray(self._sectors.multiply(column[None, :]).max(axis=1).todense()).ravel()
+        best[~self._has_sector] = self.settings.sector_fit["unknown"]
+        self._sector_fit_cache[sector_id] = best
+        return best
+
+    def _sector_column(self, sector_id: int) -> np.ndarray:
+        """The fit of every sector with this one."""
         fit = self.settings.sector_fit
         parent = self.taxonomy.parent_of_sector
         column = np.zeros(self._sectors.shape[1])
@@ -236,9 +243,16 @@ class ProductIndex:
                 column[pos] = fit["sibling"]
             else:
                 column[pos] = fit["none"]
-        best = np.asarray(self._sectors.multiply(column[None, :]).max(axis=1).todense()).ravel()
-        best[~self._has_sector] = fit["unknown"]
-        self._sector_fit_cache[sector_id] = best
+        return column
+
+    def sector_fit_at(self, sector_id: int, positions: np.ndarray) -> np.ndarray:
+        """`sector_fit` for these products only (a candidate list), without computing it for all."""
+        cached = self._sector_fit_cache.get(sector_id)
+        if cached is not None:
+            return cached[positions]
+        column = self._sector_column(sector_id)
+        best = np.asarray(self._sectors[positions].multiply(column[None, :]).max(axis=1).todense()).ravel()
+        best[~self._has_sector[positions]] = self.settings.sector_fit["unknown"]
         return best
 
     def region_fit(self, region_id: int | None, positions: np.ndarray) -> np.ndarray:
@@ -293,7 +307,9 @@ def rank(
             continue
         # One scenario at a time: its terms' postings summed into a dense score per product (a sparse
         # product of a whole batch would materialise tens of millions of scores at once).
-        dense = queries.data[start:end] @ index.weights_t[queries.indices[start:end]]
+        q_terms = queries.indices[start:end]
+        postings = index.weights_t[q_terms]
+        dense = queries.data[start:end] @ postings
         if len(dense) > s.candidates:
             positions = np.argpartition(-dense, s.candidates)[: s.candidates]
         else:
@@ -312,16 +328,15 @@ def rank(
                 continue
         raw = dense[positions]
         text_max = float(raw.max())
-        q_terms = queries.indices[start:end]
         comps = {
             "text": raw / text_max,
-            "sector": index.sector_fit(sc.sector_id)[positions],
+            "sector": index.sector_fit_at(sc.sector_id, positions),
             "region": index.region_fit(sc.region_id, positions),
             "maturity": index.maturity[positions],
             "budget": index.budget_fit(sc.budget_min, sc.budget_max, positions),
             "record": index.record[positions],
             "feedback": _feedback(feedback.get(sc.id), index.product_ids[positions]),
-            "coverage": index.coverage(q_terms, positions),
+            "coverage": index.coverage(q_terms, positions, postings),
             "breadth": index.breadth[positions],
             "history": (
                 precedents.history(index, queries, i, sc.id, positions) if precedents else np.full(len(positions), 0.5)
@@ -396,6 +411,7 @@ class Precedents:
     vectors: sparse.csr_matrix  # their query vectors, L2-normalised (rows)
     outcomes: sparse.csr_matrix  # rows: precedent scenarios; columns: product positions; values in [-1, 1]
     neighbours: int = 10
+    marks: dict[int, dict[int, float]] = field(default_factory=dict)  # the marks alone, per scenario
 
     @classmethod
     def build(cls, index: ProductIndex, docs: list[ScenarioDoc], outcomes: dict[int, dict[int, float]]):

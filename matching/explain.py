@@ -10,10 +10,8 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .engine import COMPONENTS
-
 from .analysis import get_analyzer
-
+from .engine import COMPONENTS
 
 # The engine's components as a person calls them (the API keeps the English keys beside these labels).
 COMPONENT_LABELS = {

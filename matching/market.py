@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from marketplace.choices import OrganizationKind
 from marketplace.models import OrganizationQualification, Product, Region, Sector
@@ -158,8 +158,8 @@ def _m2m(products: QuerySet[Product], ids: list[int]) -> tuple[dict[int, list[st
     return capabilities, sectors
 
 
-def scenario_docs(scenarios: QuerySet[Scenario]) -> list[ScenarioDoc]:
-    analyzer = get_analyzer()
+def scenario_docs(scenarios: QuerySet[Scenario], analyzer: Analyzer | None = None) -> list[ScenarioDoc]:
+    analyzer = analyzer or get_analyzer()
     docs = []
     rows = scenarios.order_by("pk").values_list(
         "pk",
@@ -204,18 +204,24 @@ def counted_feedback() -> Q:
     )
 
 
-def precedent_outcomes(products_of_supplier=None) -> dict[int, dict[int, float]]:
+def counted_marks(scenario_ids=None) -> dict[int, dict[int, float]]:
+    """The marks that rank, per scenario and product: the mean of its provider's and staff's verdicts."""
+    said: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    rows = MatchFeedback.objects.filter(counted_feedback())
+    if scenario_ids is not None:
+        rows = rows.filter(scenario_id__in=scenario_ids)
+    for sid, pid, verdict in rows.values_list("scenario_id", "product_id", "verdict"):
+        said[sid][pid].append(FEEDBACK_VALUE[verdict])
+    return {sid: {pid: sum(v) / len(v) for pid, v in products.items()} for sid, products in said.items()}
+
+
+def precedent_outcomes(products_of_supplier=None, marks=None) -> dict[int, dict[int, float]]:
     """What happened on every scenario, as {scenario id: {product id: value in [−1, 1]}}: the marks of its
     provider and staff (useful and contacted +1, not useful −1; a supplier's marks on its own products count
     for nothing) and its agreements (their products, or when none is named the suppliers' active products:
     +0.6 signed, +1 once the cooperation runs). The strongest word on a pair wins. `products_of_supplier`
     maps a supplier to its active products (read from the database when not given)."""
-    said: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for sid, pid, verdict in MatchFeedback.objects.filter(counted_feedback()).values_list(
-        "scenario_id", "product_id", "verdict"
-    ):
-        said[sid][pid].append(FEEDBACK_VALUE[verdict])
-    out = {sid: {pid: sum(v) / len(v) for pid, v in products.items()} for sid, products in said.items()}
+    out = {sid: dict(products) for sid, products in (counted_marks() if marks is None else marks).items()}
     named = defaultdict(set)
     for agreement_id, pid in Agreement.products.through.objects.values_list("agreement_id", "product_id"):
         named[agreement_id].add(pid)
@@ -233,28 +239,14 @@ def precedent_outcomes(products_of_supplier=None) -> dict[int, dict[int, float]]
     return out
 
 
-_precedents: tuple[tuple, Precedents] | None = None
-
-
-def _precedent_stamp(index: ProductIndex) -> tuple:
-    """What the precedents were built from, in one aggregate query each: the index, the marks and the
-    agreements (a scenario that starts cooperation changes an agreement's weight: its state is stamped too)."""
-    marks = MatchFeedback.objects.aggregate(n=Count("pk"), last=Max("created_at"))
-    deals = Agreement.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("scenario__updated_at"))
-    return (id(index), marks["n"], marks["last"], deals["n"], deals["last"], deals["changed"])
-
-
 def load_precedents(index: ProductIndex) -> Precedents:
-    """The precedents for ranking against this index, rebuilt only when a mark or an agreement changed."""
-    global _precedents
-    stamp = _precedent_stamp(index)
-    if _precedents is not None and _precedents[0] == stamp:
-        return _precedents[1]
+    """What every scenario's outcomes say, against this index (`Precedents.marks` keeps the marks alone)."""
     products_of_supplier = defaultdict(list)
     for pid, supplier_id in zip(index.product_ids.tolist(), index.supplier_ids.tolist(), strict=True):
         products_of_supplier[supplier_id].append(pid)
-    outcomes = precedent_outcomes(products_of_supplier)
+    marks = counted_marks()
+    outcomes = precedent_outcomes(products_of_supplier, marks)
     docs = scenario_docs(Scenario.objects.filter(pk__in=list(outcomes)))
     built = Precedents.build(index, docs, outcomes)
-    _precedents = (stamp, built)
+    built.marks = marks
     return built

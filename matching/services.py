@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +25,10 @@ from outbox import services as outbox
 from scenarios.models import Agreement, Scenario
 from scenarios.policies import is_insider, scenario_is_visible_to
 
-from .analysis import get_analyzer
+from .analysis import checked_analyzer, dictionary_stamp_sql, get_analyzer
 from .choices import FeedbackVerdict, RunKind, RunStatus
-from .engine import COMPONENTS, ProductIndex, Ranked, rank
-from .market import FEEDBACK_VALUE, counted_feedback, load_index, load_precedents, matchable_scenarios, scenario_docs
+from .engine import COMPONENTS, Precedents, ProductIndex, Ranked, rank
+from .market import counted_marks, load_index, load_precedents, matchable_scenarios, scenario_docs
 from .models import Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
 
 _index_lock = threading.Lock()
@@ -40,41 +40,71 @@ def engine_version() -> str:
 
 
 # --- the product index, kept warm per worker process ---------------------------------------------------
-def _market_stamp() -> tuple:
-    """What the index was built from, in index lookups only: the latest product change (a product service
-    always saves the product, also when only its tags or sectors changed), the newest product and the newest
-    agreement (suppliers' records), and the dictionary. A deleted product is caught when writing."""
-    products = Product.objects.aggregate(changed=Max("updated_at"), last=Max("pk"))
-    agreements = Agreement.objects.aggregate(last=Max("pk"))
-    return (products["changed"], products["last"], agreements["last"], get_analyzer().version)
+_precedents: tuple[tuple, Precedents] | None = None
+
+
+def _stamps() -> tuple[tuple, tuple]:
+    """What the index and the precedents were built from, in one query of index lookups and small counts: the
+    latest product change (a product service always saves the product, also when only its tags or sectors
+    changed), the newest product and the newest agreement (suppliers' records), and the dictionary; for the
+    precedents also the marks and the agreements' scenarios. A deleted product is caught when writing."""
+    product, agreement, scenario, feedback = (m._meta.db_table for m in (Product, Agreement, Scenario, MatchFeedback))
+    parts = [
+        f"(SELECT MAX(updated_at) FROM {product})",
+        f"(SELECT MAX(id) FROM {product})",
+        f"(SELECT MAX(id) FROM {agreement})",
+        f"(SELECT COUNT(*) FROM {agreement})",
+        f"(SELECT MAX(s.updated_at) FROM {agreement} a JOIN {scenario} s ON s.id = a.scenario_id)",
+        f"(SELECT COUNT(*) FROM {feedback})",
+        f"(SELECT MAX(created_at) FROM {feedback})",
+        *dictionary_stamp_sql(),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    analyzer = get_analyzer(stamp=row[7:])
+    index_stamp = (row[0], row[1], row[2], analyzer.version)
+    return index_stamp, (*index_stamp, *row[3:7])
+
+
+def _current(*, precedents: bool) -> tuple[ProductIndex, Precedents | None]:
+    global _index, _precedents
+    index_stamp, precedent_stamp = _stamps()
+    with _index_lock:
+        if _index is None or _index[0] != index_stamp:
+            _index = (index_stamp, load_index())
+        index = _index[1]
+        if not precedents:
+            return index, None
+        key = (precedent_stamp, id(index))
+        if _precedents is None or _precedents[0] != key:
+            _precedents = (key, load_precedents(index))
+        return index, _precedents[1]
 
 
 def current_index() -> ProductIndex:
     """The index of all active products, rebuilt only when a product or the dictionary changed."""
-    global _index
-    stamp = _market_stamp()
-    with _index_lock:
-        if _index is None or _index[0] != stamp:
-            _index = (stamp, load_index())
-        return _index[1]
+    return _current(precedents=False)[0]
+
+
+def current_market() -> tuple[ProductIndex, Precedents]:
+    """The index and what every scenario's outcomes say (the precedents rebuilt only when a mark or an
+    agreement changed)."""
+    return _current(precedents=True)
 
 
 def forget_index() -> None:
-    global _index
+    global _index, _precedents
     with _index_lock:
-        _index = None
+        _index = _precedents = None
 
 
 # --- writing results -------------------------------------------------------------------------------------
-def feedback_for(scenario_ids: list[int]) -> dict[int, dict[int, float]]:
-    marks: dict[int, dict[int, list[float]]] = {}
-    counted = counted_feedback()
-    rows = MatchFeedback.objects.filter(counted, scenario_id__in=scenario_ids).values_list(
-        "scenario_id", "product_id", "verdict"
-    )
-    for sid, pid, verdict in rows:
-        marks.setdefault(sid, {}).setdefault(pid, []).append(FEEDBACK_VALUE[verdict])
-    return {sid: {pid: sum(v) / len(v) for pid, v in prods.items()} for sid, prods in marks.items()}
+def feedback_for(scenario_ids: list[int], precedents: Precedents | None = None) -> dict[int, dict[int, float]]:
+    """The counted marks of these scenarios (from the warm precedents when given)."""
+    if precedents is not None:
+        return {sid: precedents.marks[sid] for sid in scenario_ids if sid in precedents.marks}
+    return counted_marks(scenario_ids)
 
 
 # Components as JSON text straight from their floats (a json.dumps per match costs more than ranking it).
@@ -138,10 +168,10 @@ def _copy_text(rows: Iterator[tuple]) -> Iterator[str]:
 def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None = None) -> int:
     """Replace the rankings of these scenarios. Call inside a transaction: readers see the old set or the
     new one, never a mixture."""
-    scenario_ids = [r.scenario_id for r in ranked]
-    Match.objects.filter(scenario_id__in=scenario_ids).delete()
+    scenario_ids = [int(r.scenario_id) for r in ranked]
     rows = _rows(index, ranked, run_id, timezone.now())
     if connection.vendor != "postgresql":
+        Match.objects.filter(scenario_id__in=scenario_ids).delete()
         matches = [
             Match(
                 **{c: (json.loads(v) if c in ("components", "terms") else v) for c, v in zip(COLUMNS, row, strict=True)}
@@ -152,10 +182,17 @@ def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None 
         connection.check_constraints(table_names=[Match._meta.db_table])  # as PostgreSQL's immediate check below
         return len(matches)
     written = 0
+    if not scenario_ids:
+        return 0
     with connection.cursor() as cursor:
         # Checked as the rows go in, not at commit: a product deleted since the index was built then fails
         # this statement, inside the caller's transaction or savepoint, which can retry with a fresh index.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # One round trip with the delete (the ids are integers, written in; no parameters, so both statements
+        # go as one simple query).
+        listed = ", ".join(str(i) for i in scenario_ids)
+        cursor.execute(
+            f"SET CONSTRAINTS ALL IMMEDIATE; DELETE FROM {Match._meta.db_table} WHERE scenario_id IN ({listed})"
+        )
     copy_sql = f"COPY matching_match ({', '.join(COLUMNS)}) FROM STDIN"
     # COPY goes to psycopg directly; Django's wrapper turns its errors into django.db ones (IntegrityError).
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
@@ -173,23 +210,24 @@ def write_results(index: ProductIndex, ranked: list[Ranked], run_id: int | None 
     return written
 
 
-def _retry_with_fresh_index(work: Callable[[ProductIndex], int | None]) -> int | None:
-    """Run `work` with the warm index; when the database refuses its rows because a product or scenario was
-    deleted since the index was built (a foreign key), drop the index and do the work once more."""
+def _retry_with_fresh_index(work: Callable[[ProductIndex, Precedents], int | None]) -> int | None:
+    """Run `work` with the warm index and precedents; when the database refuses its rows because a product or
+    scenario was deleted since the index was built (a foreign key), drop the index and do the work once more."""
     try:
-        return work(current_index())
+        return work(*current_market())
     except IntegrityError:
         forget_index()
-        return work(current_index())
+        return work(*current_market())
 
 
 def rematch_scenarios(scenario_ids: list[int], *, run: MatchRun | None = None) -> int:
     """Re-rank these scenarios now (those no longer open lose their matches)."""
 
-    def work(index: ProductIndex) -> int:
-        open_ids = list(matchable_scenarios().filter(pk__in=scenario_ids).values_list("pk", flat=True))
-        docs = scenario_docs(Scenario.objects.filter(pk__in=open_ids))
-        ranked = rank(index, docs, feedback=feedback_for(open_ids), precedents=load_precedents(index))
+    def work(index: ProductIndex, precedents: Precedents) -> int:
+        # The dictionary was checked with the market's stamps a moment ago.
+        docs = scenario_docs(matchable_scenarios().filter(pk__in=scenario_ids), checked_analyzer())
+        open_ids = [d.id for d in docs]
+        ranked = rank(index, docs, feedback=feedback_for(open_ids, precedents), precedents=precedents)
         with transaction.atomic():
             Match.objects.filter(scenario_id__in=set(scenario_ids) - set(open_ids)).delete()
             return write_results(index, ranked, run.pk if run else None)
@@ -252,11 +290,11 @@ def run_chunk(run_id: int, number: int) -> int:
     return written
 
 
-def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex) -> int | None:
+def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex, precedents: Precedents) -> int | None:
     started = time.perf_counter()
     scenarios = matchable_scenarios().filter(pk__range=(chunk.first_scenario_id, chunk.last_scenario_id))
     docs = scenario_docs(scenarios)
-    ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs]), precedents=load_precedents(index))
+    ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs], precedents), precedents=precedents)
     computed = time.perf_counter()
     with transaction.atomic():
         locked = MatchRunChunk.objects.select_for_update().filter(pk=chunk.pk, done_at__isnull=True).first()
