@@ -7,7 +7,7 @@ from marketplace.choices import Role
 
 from . import services
 from .explain import whole_words
-from .models import Match, MatchFeedback, MatchRun, Synonym
+from .models import Concept, Match, MatchFeedback, MatchRun, Synonym
 
 
 class SynonymAdminForm(ServiceForm):
@@ -37,6 +37,43 @@ class SynonymAdmin(MarketAdmin):
 
     list_display = ["term", "canonical", "updated_at"]
     search_fields = ["term", "canonical"]
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and self._is_office(request)
+
+
+class ConceptAdminForm(ServiceForm):
+    class Meta:
+        model = Concept
+        fields = ["name", "sector", "words"]
+
+    def _save(self, cleaned, concept_id=None):
+        sector = cleaned.get("sector")
+        return services.concept_save(
+            actor_user=self.actor_user,
+            name=cleaned["name"],
+            words=cleaned["words"],
+            sector_id=sector.pk if sector else None,
+            concept_id=concept_id,
+        )
+
+    def create(self, cleaned):
+        return self._save(cleaned)
+
+    def update(self, cleaned, changed):
+        return self._save(cleaned, self.instance.pk)
+
+
+@admin.register(Concept)
+class ConceptAdmin(MarketAdmin):
+    """The link office keeps the concept lexicon (through `concept_save`), as it keeps the synonyms."""
+
+    form = ConceptAdminForm
+    add_roles = (Role.LINK_OFFICE,)
+
+    list_display = ["name", "sector", "words", "updated_at"]
+    list_filter = ["sector"]
+    search_fields = ["name", "words"]
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) and self._is_office(request)

@@ -33,21 +33,27 @@ def stopwords() -> frozenset[str]:
 CONCEPT_MARK = "~"  # a concept's token: never a word of any text, so never shown as a shared word
 
 
-@cache
-def concept_lexicon() -> dict[str, tuple[str, ...]]:
-    """Each word of the concept lexicon (matching/data/concepts.txt), lower-cased, with the concepts it
-    names (a word may name a technique and a domain)."""
-    lexicon: dict[str, list[str]] = {}
+def default_concepts() -> list[tuple[str, str, list[str]]]:
+    """The seed lexicon (matching/data/concepts.txt) as (scope, name, words); scope "*" for any sector."""
+    out = []
     for line in (DATA / "concepts.txt").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or ":" not in line:
             continue
         head, _sep, words = line.partition(":")
         scope, _space, name = head.strip().partition(" ")
-        token = f"{CONCEPT_MARK}{name.strip() or scope}"
-        for word in words.split():
-            lexicon.setdefault(word.lower(), [])
-            if token not in lexicon[word.lower()]:
-                lexicon[word.lower()].append(token)
+        out.append((scope, name.strip() or scope, words.split()))
+    return out
+
+
+def concept_lexicon_of(concepts) -> dict[str, tuple[str, ...]]:
+    """Each word, lower-cased, with the concept tokens it names (a word may name a technique and a domain)."""
+    lexicon: dict[str, list[str]] = {}
+    for name, words in concepts:
+        token = f"{CONCEPT_MARK}{name}"
+        for word in words:
+            named = lexicon.setdefault(word.lower(), [])
+            if token not in named:
+                named.append(token)
     return {word: tuple(tokens) for word, tokens in lexicon.items()}
 
 
@@ -59,8 +65,9 @@ def default_synonym_groups() -> list[list[str]]:
 class Analyzer:
     """Segments text into the words a match or a search can share. Build one per dictionary version."""
 
-    def __init__(self, synonyms: dict[str, str], dictionary: list[str], version: str):
+    def __init__(self, synonyms: dict[str, str], dictionary: list[str], version: str, lexicon: dict | None = None):
         self.synonyms = synonyms
+        self.lexicon = lexicon or {}
         self.version = version
         self.stamp: tuple | None = None
         self._stop = stopwords()
@@ -88,7 +95,7 @@ class Analyzer:
 
     def concepts(self, terms) -> list[str]:
         """The concepts the terms name, each once, in the order first named."""
-        lexicon = concept_lexicon()
+        lexicon = self.lexicon
         found: dict[str, None] = {}
         for term in terms:
             for token in lexicon.get(term, ()):
@@ -146,10 +153,12 @@ def dictionary_stamp_sql() -> list[str]:
     removed."""
     from marketplace.models import Capability, Sector
 
-    from .models import Synonym
+    from .models import Concept, Synonym
 
-    synonym, sector, capability = (m._meta.db_table for m in (Synonym, Sector, Capability))
+    synonym, sector, capability, concept = (m._meta.db_table for m in (Synonym, Sector, Capability, Concept))
     return [
+        f"(SELECT COUNT(*) FROM {concept})",
+        f"(SELECT MAX(updated_at) FROM {concept})",
         f"(SELECT COUNT(*) FROM {synonym})",
         f"(SELECT MAX(updated_at) FROM {synonym})",
         f"(SELECT COUNT(*) FROM {sector})",
@@ -165,6 +174,12 @@ def _dictionary_stamp() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(dictionary_stamp_sql()))
         return tuple(cursor.fetchone())
+
+
+def _lexicon() -> dict[str, tuple[str, ...]]:
+    from .models import Concept
+
+    return concept_lexicon_of((c.name, c.word_list) for c in Concept.objects.only("name", "words"))
 
 
 def _dictionary() -> tuple[dict[str, str], list[str]]:
@@ -198,8 +213,11 @@ def get_analyzer(stamp: tuple | None = None) -> Analyzer:
     with _lock:
         if _current is None or _current.stamp != stamp:
             synonyms, words = _dictionary()
-            digest = hashlib.sha1(repr((sorted(synonyms.items()), sorted(words))).encode()).hexdigest()[:12]
+            lexicon = _lexicon()
+            digest = hashlib.sha1(
+                repr((sorted(synonyms.items()), sorted(words), sorted(lexicon.items()))).encode()
+            ).hexdigest()[:12]
             if _current is None or _current.version != digest:
-                _current = Analyzer(synonyms, words, digest)
+                _current = Analyzer(synonyms, words, digest, lexicon)
             _current.stamp = stamp
         return _current

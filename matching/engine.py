@@ -118,6 +118,7 @@ class ProductIndex:
     docs: list[ProductDoc]
     vocabulary: dict[str, int] = field(default_factory=dict)
     _sector_fit_cache: dict[int, np.ndarray] = field(default_factory=dict)
+    _sector_asked: set[int] = field(default_factory=set)
 
     def __post_init__(self):
         s = self.settings
@@ -250,6 +251,9 @@ class ProductIndex:
         cached = self._sector_fit_cache.get(sector_id)
         if cached is not None:
             return cached[positions]
+        if sector_id in self._sector_asked:  # asked before: a batch, where the whole vector pays for itself
+            return self.sector_fit(sector_id)[positions]
+        self._sector_asked.add(sector_id)
         column = self._sector_column(sector_id)
         best = np.asarray(self._sectors[positions].multiply(column[None, :]).max(axis=1).todense()).ravel()
         best[~self._has_sector[positions]] = self.settings.sector_fit["unknown"]

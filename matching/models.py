@@ -31,6 +31,46 @@ class Synonym(models.Model):
         return f"{self.term} → {self.canonical}"
 
 
+class Concept(models.Model):
+    """One concept of the lexicon: words a department or a vendor may use for one technique or one domain's
+    objects. A text that uses any of the words also counts the concept (so 替代人工目检 and 工业相机 meet on
+    视觉检测). `sector` says whose concept it is (none: a technique any sector uses); the link office keeps the
+    lexicon, seeded from matching/data/concepts.txt."""
+
+    name = models.CharField(_("概念"), max_length=40)
+    sector = models.ForeignKey(
+        "marketplace.Sector",
+        verbose_name=_("所属行业"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空：任何行业都用到的技术"),
+    )
+    words = models.TextField(_("词语"), help_text=_("用空格或逗号分隔"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("概念词表")
+        verbose_name_plural = _("概念词表")
+        ordering = ["sector__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="concept_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(words=""),
+                name="concept_not_blank",
+                violation_error_message=_("概念和词语都不能为空。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w for w in self.words.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
+
+
 class MatchRun(models.Model):
     """A recorded re-match: of everything (split into chunks run by any number of workers), of one scenario,
     or of the scenarios one product may answer."""

@@ -10,7 +10,7 @@ from common.policy import EVERYTHING, NOTHING, Policy, register
 from marketplace.choices import Role
 from scenarios.policies import insider_q
 
-from .models import Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
+from .models import Concept, Match, MatchFeedback, MatchRun, MatchRunChunk, Synonym
 
 
 @register(Match)
@@ -41,5 +41,5 @@ class OfficeOnly(Policy):
         return EVERYTHING if actor.is_link_office else NOTHING
 
 
-for _model in (MatchRun, MatchRunChunk, Synonym):
+for _model in (MatchRun, MatchRunChunk, Synonym, Concept):
     register(_model)(type(f"{_model.__name__}Policy", (OfficeOnly,), {}))

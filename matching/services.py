@@ -397,3 +397,29 @@ def synonym_save(*, actor_user, term: str, canonical: str, synonym_id: int | Non
             changes={k: [before[k] or None, getattr(synonym, k)] for k in before if before[k] != getattr(synonym, k)},
         )
     return synonym
+
+
+# --- the concept lexicon --------------------------------------------------------------------------------------------
+def concept_save(*, actor_user, name: str, words: str, sector_id: int | None = None, concept_id: int | None = None):
+    """The link office adds a concept to the lexicon or changes its words (picked up, like the synonyms, on the
+    analyser's next use: the dictionary's stamp includes the lexicon, and the index is rebuilt with it)."""
+    from .models import Concept
+
+    if not actor_for(actor_user).is_link_office:
+        raise PermissionDenied("not_allowed", _("只有链长办可以维护概念词表。"))
+    with transaction.atomic():
+        concept = Concept.objects.select_for_update().filter(pk=concept_id).first() if concept_id else Concept()
+        if concept is None:
+            raise NotFound("not_found", _("概念不存在。"))
+        before = {"name": concept.name, "words": concept.words, "sector_id": concept.sector_id}
+        concept.name, concept.sector_id = name.strip(), sector_id
+        concept.words = " ".join(concept.__class__(words=words).word_list)
+        full_clean_or_refuse(concept)
+        concept.save()
+        audit_record(
+            action="matching.concept.saved",
+            actor_user=actor_user,
+            obj=concept,
+            changes={k: [before[k] or None, getattr(concept, k)] for k in before if before[k] != getattr(concept, k)},
+        )
+    return concept

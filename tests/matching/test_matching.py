@@ -499,3 +499,17 @@ def test_the_explanation_names_every_component_in_the_readers_language(city_staf
     english = client.get(f"/api/v1/scenarios/{scenario.pk}/matches/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert "Requirement coverage" in {s["label"] for s in english[0]["explanation"]["signals"]}
     assert "；" in explanation["sentence"] and "~" not in explanation["sentence"]
+
+
+def test_the_link_office_extends_the_concept_lexicon_as_data(link_office):
+    from common.errors import PermissionDenied
+    from matching.models import Concept
+
+    assert Concept.objects.filter(name="视觉检测").exists()  # seeded from matching/data/concepts.txt
+    before = get_analyzer().concepts(["茶青"])
+    assert before == []
+    services.concept_save(actor_user=link_office, name="茶叶加工", words="茶青, 杀青 揉捻")
+    assert get_analyzer().concepts(["茶青"]) == ["~茶叶加工"]
+    city = member_of(K.CITY_OFFICE).user
+    with pytest.raises(PermissionDenied):
+        services.concept_save(actor_user=city, name="别的", words="词")
