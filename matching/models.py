@@ -148,7 +148,10 @@ class Match(models.Model):
     components = models.JSONField(_("各项得分"), default=dict)
     terms = models.JSONField(_("共同关键词"), default=list)
     engine_version = models.CharField(_("引擎版本"), max_length=32)
-    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches")
+    # No index on the run either: nothing reads matches by run, and a run is never deleted in use.
+    run = models.ForeignKey(
+        MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches", db_index=False
+    )
     computed_at = models.DateTimeField(_("计算时间"))
 
     class Meta:
