@@ -290,12 +290,17 @@ def run_chunk(run_id: int, number: int) -> int:
     return written
 
 
-def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex, precedents: Precedents) -> int | None:
+def _compute_chunk(chunk: MatchRunChunk, index: ProductIndex, precedents: Precedents) -> tuple[list, list, float]:
     started = time.perf_counter()
     scenarios = matchable_scenarios().filter(pk__range=(chunk.first_scenario_id, chunk.last_scenario_id))
     docs = scenario_docs(scenarios)
     ranked = rank(index, docs, feedback=feedback_for([d.id for d in docs], precedents), precedents=precedents)
-    computed = time.perf_counter()
+    return docs, ranked, time.perf_counter() - started
+
+
+def _store_chunk(chunk: MatchRunChunk, index: ProductIndex, docs, ranked, compute_s: float) -> int | None:
+    """Write a chunk's rankings with its completion, in one transaction (None: another worker did it)."""
+    started = time.perf_counter()
     with transaction.atomic():
         locked = MatchRunChunk.objects.select_for_update().filter(pk=chunk.pk, done_at__isnull=True).first()
         if locked is None:
@@ -307,9 +312,54 @@ def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex, precedents: Precedent
             chunks_done=F("chunks_done") + 1,
             scenarios_done=F("scenarios_done") + len(docs),
             matches_written=F("matches_written") + written,
-            compute_s=F("compute_s") + (computed - started),
-            write_s=F("write_s") + (time.perf_counter() - computed),
+            compute_s=F("compute_s") + compute_s,
+            write_s=F("write_s") + (time.perf_counter() - started),
         )
+    return written
+
+
+def _rank_chunk(chunk: MatchRunChunk, index: ProductIndex, precedents: Precedents) -> int | None:
+    return _store_chunk(chunk, index, *_compute_chunk(chunk, index, precedents))
+
+
+def run_chunks_overlapped(run_id: int, numbers: list[int]) -> int:
+    """Run these chunks in one process with the ranking of the next chunk overlapping the writing of this one
+    (a second thread, its own database connection): the database indexes one chunk's rows while Python ranks
+    the next. Each chunk is still stored with its completion in one transaction, so a killed run resumes as
+    before. Inside a transaction (tests) the other thread could not see the caller's rows: one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        return sum(run_chunk(run_id, n) for n in numbers)
+    chunks = {c.number: c for c in MatchRunChunk.objects.filter(run_id=run_id, number__in=numbers, done_at=None)}
+    order = [n for n in numbers if n in chunks]
+    if not order:
+        return 0
+    MatchRun.objects.filter(pk=run_id, started_at__isnull=True).update(
+        started_at=timezone.now(), status=RunStatus.RUNNING
+    )
+    index, precedents = current_market()
+
+    def compute(number):
+        try:
+            return _compute_chunk(chunks[number], index, precedents)
+        finally:
+            connection.close()  # this thread's own connection
+
+    written = 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(compute, order[0])
+        for at, number in enumerate(order):
+            docs, ranked, compute_s = pending.result()
+            if at + 1 < len(order):
+                pending = pool.submit(compute, order[at + 1])
+            try:
+                written += _store_chunk(chunks[number], index, docs, ranked, compute_s) or 0
+            except IntegrityError:  # a product deleted since the index was built: this chunk afresh
+                forget_index()
+                written += run_chunk(run_id, number)
+    if not MatchRunChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
+        _finish(run_id)
     return written
 
 

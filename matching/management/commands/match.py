@@ -46,8 +46,7 @@ class Command(BaseCommand):
             tasks.enqueue_chunks.delay(run.pk)
             self.stdout.write(json.dumps({"run": run.pk, "queued_chunks": run.chunks_total - run.chunks_done}))
             return
-        for number in services.pending_chunks(run.pk):
-            services.run_chunk(run.pk, number)
+        services.run_chunks_overlapped(run.pk, services.pending_chunks(run.pk))
         run.refresh_from_db()
         self.stdout.write(
             json.dumps(
