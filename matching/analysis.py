@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -17,6 +18,7 @@ FIELD_BREAK = "|"  # separates the title from the body in stored tokens
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9+#.-]*[a-z0-9+#]|[a-z]{2,}")
 _lock = threading.Lock()
 _current: Analyzer | None = None
+_checked_at = 0.0  # when the dictionary was last compared with the database (time.monotonic)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -204,11 +206,19 @@ def checked_analyzer() -> Analyzer:
     return _current or get_analyzer()
 
 
-def get_analyzer(stamp: tuple | None = None) -> Analyzer:
+def forget_checked() -> None:
+    """The next `get_analyzer(max_age=…)` asks the database again (after this process changed the dictionary)."""
+    global _checked_at
+    _checked_at = 0.0
+
+
+def get_analyzer(stamp: tuple | None = None, max_age: float = 0.0) -> Analyzer:
     """The analyzer for the dictionary as it is in the database now (rebuilt when the link office changes the
     synonyms, the taxonomy or the capability tags; the check is one small query, or none when the caller read
     `dictionary_stamp_sql` with its own)."""
-    global _current
+    global _current, _checked_at
+    if max_age and _current is not None and time.monotonic() - _checked_at < max_age:
+        return _current  # a search may use a dictionary checked a moment ago (another process's edit: ≤ max_age late)
     stamp = tuple(stamp) if stamp is not None else _dictionary_stamp()
     with _lock:
         if _current is None or _current.stamp != stamp:
@@ -220,4 +230,5 @@ def get_analyzer(stamp: tuple | None = None) -> Analyzer:
             if _current is None or _current.version != digest:
                 _current = Analyzer(synonyms, words, digest, lexicon)
             _current.stamp = stamp
+        _checked_at = time.monotonic()
         return _current

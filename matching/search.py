@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, FloatField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
@@ -32,7 +33,8 @@ Clause = list[list[Group]]  # what answers one query word: alternatives, each al
 def query_clauses(query: str) -> list[Clause]:
     """What the query asks for, one clause per word. A compound may also be answered by its parts:
     跌倒检测 is found as 跌倒检测, or as 跌倒 (摔倒, 倒地 …) together with 检测."""
-    analyzer = get_analyzer()
+    # The dictionary as checked at most this long ago: one query fewer per search (README).
+    analyzer = get_analyzer(max_age=settings.MATCHING["SEARCH_DICTIONARY_AGE"])
     forms = analyzer.forms
 
     def group(word: str) -> Group:

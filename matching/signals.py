@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from marketplace.models import Product
+from marketplace.models import Capability, Product, Sector
 from scenarios.models import Scenario
 
-from .analysis import get_analyzer, stored_tokens
+from .analysis import forget_checked, get_analyzer, stored_tokens
+from .models import Concept, Synonym
 
 TEXT_FIELDS = {Product: ("name", "description"), Scenario: ("title", "purpose", "requirements")}
 OWNER = {Product: "supplier", Scenario: "provider"}
@@ -35,3 +36,13 @@ def analyse_partial_save(sender, instance, raw=False, update_fields=None, **kwar
     if not raw and update_fields is not None and set(update_fields) & set(TEXT_FIELDS[sender]):
         instance.search_tokens = _tokens(sender, instance)
         sender.objects.filter(pk=instance.pk).update(search_tokens=instance.search_tokens)
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+@receiver(post_save, sender=Concept)
+@receiver(post_delete, sender=Concept)
+@receiver(post_save, sender=Sector)
+@receiver(post_save, sender=Capability)
+def dictionary_changed(sender, **kwargs):
+    forget_checked()

@@ -257,6 +257,9 @@ MATCHING = {
     "SECTOR_FLOOR": 0.2,  # what a product of another domain keeps of its relevance
     # a product claiming more sectors or tags than this is weaker evidence for each: (allowed / claimed) ** power
     "BREADTH": {"sectors": 3, "tags": 12, "power": 1.0},
+    # A search may use the dictionary as checked this many seconds ago (one query fewer per search); a synonym
+    # or concept another process adds reaches search that much later, one this process adds at once.
+    "SEARCH_DICTIONARY_AGE": 2.0,
     "PRECEDENT_MIN": 0.3,  # how alike (cosine) another scenario must be for its outcomes to count here
     "BM25_K1": 1.2,
     "BM25_B": 0.75,

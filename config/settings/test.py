@@ -14,3 +14,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = env.path("DJANGO_TEST_MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")  # noqa: F405
 # Unit tests run tasks in-process; the integration tests start a real worker on the broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Every test's rollback may undo a synonym: searches check the dictionary each time.
+MATCHING = {**MATCHING, "SEARCH_DICTIONARY_AGE": 0.0}  # noqa: F405

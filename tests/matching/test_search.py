@@ -195,3 +195,16 @@ def test_a_page_past_the_end_of_a_plain_public_search_is_not_found(query):
     first = client.get("/api/v1/scenarios/", {"q": query}).json()
     assert first["count"] == 1 and first["next"] is None
     assert client.get("/api/v1/scenarios/", {"q": query, "page": 2}).status_code == 404
+
+
+def test_a_search_may_reuse_the_dictionary_checked_a_moment_ago_but_not_after_this_process_changed_it(settings):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MATCHING = {**settings.MATCHING, "SEARCH_DICTIONARY_AGE": 60.0}
+    query_clauses("缺陷检测")
+    with CaptureQueriesContext(connection) as asked:
+        query_clauses("缺陷检测")
+    assert len(asked) == 0
+    Synonym.objects.create(term="表观瑕疵", canonical="缺陷检测")
+    clauses = query_clauses("缺陷检测")
+    assert "表观瑕疵" in clauses[0][0][0]
