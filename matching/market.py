@@ -215,20 +215,16 @@ def counted_marks(scenario_ids=None) -> dict[int, dict[int, float]]:
     return {sid: {pid: sum(v) / len(v) for pid, v in products.items()} for sid, products in said.items()}
 
 
-def precedent_outcomes(products_of_supplier=None, marks=None) -> dict[int, dict[int, float]]:
+def precedent_outcomes(products_of_supplier, marks) -> dict[int, dict[int, float]]:
     """What happened on every scenario, as {scenario id: {product id: value in [−1, 1]}}: the marks of its
     provider and staff (useful and contacted +1, not useful −1; a supplier's marks on its own products count
     for nothing) and its agreements (their products, or when none is named the suppliers' active products:
     +0.6 signed, +1 once the cooperation runs). The strongest word on a pair wins. `products_of_supplier`
-    maps a supplier to its active products (read from the database when not given)."""
-    out = {sid: dict(products) for sid, products in (counted_marks() if marks is None else marks).items()}
+    maps a supplier to its active products; `marks` are `counted_marks()`."""
+    out = {sid: dict(products) for sid, products in marks.items()}
     named = defaultdict(set)
     for agreement_id, pid in Agreement.products.through.objects.values_list("agreement_id", "product_id"):
         named[agreement_id].add(pid)
-    if products_of_supplier is None:
-        products_of_supplier = defaultdict(list)
-        for pid, supplier_id in Product.objects.filter(is_active=True).values_list("pk", "supplier_id"):
-            products_of_supplier[supplier_id].append(pid)
     for agreement_id, sid, state, supplier_id in Agreement.objects.values_list(
         "pk", "scenario_id", "scenario__state", "suppliers"
     ):

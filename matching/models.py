@@ -68,7 +68,12 @@ class Concept(models.Model):
 
     @property
     def word_list(self) -> list[str]:
-        return [w for w in self.words.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
+        return split_words(self.words)
+
+
+def split_words(text: str) -> list[str]:
+    """Words as the link office types them: separated by spaces, commas or 、."""
+    return (text or "").replace("，", " ").replace(",", " ").replace("、", " ").split()
 
 
 class MatchRun(models.Model):

@@ -453,7 +453,7 @@ def synonym_save(*, actor_user, term: str, canonical: str, synonym_id: int | Non
 def concept_save(*, actor_user, name: str, words: str, sector_id: int | None = None, concept_id: int | None = None):
     """The link office adds a concept to the lexicon or changes its words (picked up, like the synonyms, on the
     analyser's next use: the dictionary's stamp includes the lexicon, and the index is rebuilt with it)."""
-    from .models import Concept
+    from .models import Concept, split_words
 
     if not actor_for(actor_user).is_link_office:
         raise PermissionDenied("not_allowed", _("只有链长办可以维护概念词表。"))
@@ -463,7 +463,7 @@ def concept_save(*, actor_user, name: str, words: str, sector_id: int | None = N
             raise NotFound("not_found", _("概念不存在。"))
         before = {"name": concept.name, "words": concept.words, "sector_id": concept.sector_id}
         concept.name, concept.sector_id = name.strip(), sector_id
-        concept.words = " ".join(concept.__class__(words=words).word_list)
+        concept.words = " ".join(split_words(words))
         full_clean_or_refuse(concept)
         concept.save()
         audit_record(
