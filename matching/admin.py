@@ -71,9 +71,15 @@ class ConceptAdmin(MarketAdmin):
     form = ConceptAdminForm
     add_roles = (Role.LINK_OFFICE,)
 
-    list_display = ["name", "sector", "words", "updated_at"]
+    list_display = ["name", "sector", "words_preview"]
     list_filter = ["sector"]
     search_fields = ["name", "words"]
+
+    @admin.display(description=_("词语"))
+    def words_preview(self, obj):
+        """The first words on one line (the whole list is on the change page)."""
+        words = obj.word_list
+        return "、".join(words[:8]) + ("…" if len(words) > 8 else "")
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) and self._is_office(request)
