@@ -130,7 +130,8 @@ def without_names(text: str, names) -> str:
     成都康健医疗科技 says nothing about healthcare each time its copy repeats its name ("boilerplate")."""
     for name in names:
         name = (name or "").strip()
-        for form in {name, _LEGAL_FORM.sub("", name)}:
+        # The whole name before its short form: taking the short form out first would leave 有限公司 behind.
+        for form in dict.fromkeys([name, _LEGAL_FORM.sub("", name)]):
             if len(form) >= 4:
                 text = text.replace(form, " ")
     return text

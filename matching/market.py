@@ -155,6 +155,12 @@ def _m2m(products: QuerySet[Product], ids: list[int]) -> tuple[dict[int, list[st
         capabilities[pid].append(name)
     for pid, sid in Product.sectors.through.objects.filter(product__in=products).values_list("product_id", "sector_id"):
         sectors[pid].append(sid)
+    # In a fixed order, not the order the rows happen to come in: the order of a product's terms decides the
+    # order in which scores are summed, and so which of two products tied to the last digit comes first.
+    for names in capabilities.values():
+        names.sort()
+    for ids in sectors.values():
+        ids.sort()
     return capabilities, sectors
 
 

@@ -425,6 +425,16 @@ def test_the_suppliers_own_name_is_not_evidence_of_a_domain():
     assert "医疗" not in tokens and "维保" in tokens
 
 
+@pytest.mark.parametrize(
+    "name", ["成都康健医疗科技有限公司", "绵阳星图智能股份有限公司", "德阳智造装备有限责任公司", "川北数据集团"]
+)
+def test_the_whole_name_goes_with_its_legal_form_not_only_the_short_name(name):
+    """Whichever form of the name is tried first, none of it is left: not 有限公司, 股份 or 集团 either."""
+    analyzer = get_analyzer()
+    tokens = stored_tokens(analyzer, "设备维保系统", f"{name}研发的设备维保系统，{name}负责运维", names=[name])
+    assert tokens.split() == stored_tokens(analyzer, "设备维保系统", "研发的设备维保系统，负责运维").split()
+
+
 def test_administrative_and_vendor_language_meet_on_a_concept():
     vendor = product("压铸件视觉质检工作站", "工业相机配合定制光源逐帧拍照，深度学习模型判定")
     product("压铸件生产排程系统", "运筹优化排产，插单分钟级重排")
