@@ -238,7 +238,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # --- Matching (see README "How matching ranks") --------------------------------------------------------
 MATCHING = {
-    "ENGINE_VERSION": "bm25f-gated-2",
+    "ENGINE_VERSION": "bm25f-gated-3",
     "TOP_K": env.int("MATCHING_TOP_K", default=50),
     "CANDIDATES": 200,  # text candidates re-ranked with the structured signals
     "TEXT_GATE": 0.25,  # structured signals count fully once the text score reaches this share of the best
@@ -261,7 +261,7 @@ MATCHING = {
     # or concept another process adds reaches search that much later, one this process adds at once.
     "SEARCH_DICTIONARY_AGE": 2.0,
     "PRECEDENT_MIN": 0.3,  # how alike (cosine) another scenario must be for its outcomes to count here
-    "BM25_K1": 1.2,
+    "BM25_K1": 1.5,
     "BM25_B": 0.75,
     "MAX_DF": 0.25,  # a term in more than this share of products says too little to be searched on
     "FIELD_WEIGHTS": {"title": 2, "body": 1, "capability": 2},
