@@ -159,8 +159,8 @@ def _m2m(products: QuerySet[Product], ids: list[int]) -> tuple[dict[int, list[st
     # order in which scores are summed, and so which of two products tied to the last digit comes first.
     for names in capabilities.values():
         names.sort()
-    for ids in sectors.values():
-        ids.sort()
+    for sector_ids in sectors.values():
+        sector_ids.sort()
     return capabilities, sectors
 
 
