@@ -27,6 +27,12 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
+        # What the test wrote while Playwright ran went through a database connection of Playwright's
+        # context, not the one pytest-django closes: left open, it kept the test database from being dropped
+        # at the end of the run ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
